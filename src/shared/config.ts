@@ -1,0 +1,57 @@
+import path from "node:path";
+import { invalid } from "./app-error.js";
+
+/**
+ * Everything an operator can set, read once from the environment at start-up.
+ * Durations are in seconds in the environment and milliseconds here.
+ */
+export interface Config {
+  /** Folder for the SQLite file and the key file; `TENANTRY_DATA_DIR`, default `./data`. */
+  dataDir: string;
+  /** PostgreSQL connection string; when absent the embedded SQLite store is used. */
+  databaseUrl: string | undefined;
+  /** `low` selects cheap password hashing for tests, demos and benchmarks (SPEC §2). */
+  hashCost: "default" | "low";
+  /** How long turning directory sync off takes; `TENANTRY_SYNC_OFF_DELAY` seconds, default 1 h. */
+  syncOffDelayMs: number;
+  /** Master key (base64, 32 bytes) when several processes share one PostgreSQL; else a key file. */
+  secretKey: string | undefined;
+  /** How often the scheduler looks for due work; `TENANTRY_SCHEDULER_POLL_MS`, default 1000. */
+  schedulerPollMs: number;
+  logLevel: string;
+}
+
+export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    dataDir: path.resolve(env.TENANTRY_DATA_DIR || "data"),
+    databaseUrl: env.DATABASE_URL || undefined,
+    hashCost: parseHashCost(env.TENANTRY_HASH_COST),
+    syncOffDelayMs:
+      readSeconds(env, "TENANTRY_SYNC_OFF_DELAY", DEFAULT_SYNC_OFF_DELAY_SECONDS) * 1000,
+    secretKey: env.TENANTRY_SECRET_KEY || undefined,
+    schedulerPollMs: readInteger(env, "TENANTRY_SCHEDULER_POLL_MS", 1000),
+    logLevel: env.TENANTRY_LOG_LEVEL || "info",
+  };
+}
+
+function parseHashCost(value: string | undefined): Config["hashCost"] {
+  if (value === undefined || value === "" || value === "default") return "default";
+  if (value === "low") return "low";
+  throw invalid("CONFIG_INVALID", `TENANTRY_HASH_COST must be "low" or "default", got "${value}".`);
+}
+
+function readSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return readInteger(env, name, fallback);
+}
+
+function readInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw invalid("CONFIG_INVALID", `${name} must be a whole number ≥ 0, got "${raw}".`);
+  }
+  return value;
+}

@@ -1,0 +1,46 @@
+/**
+ * The one place where SQLite and PostgreSQL differ. Repositories and migrations ask this module
+ * instead of checking the engine themselves.
+ */
+import { sql, type RawBuilder } from "kysely";
+
+export type Engine = "sqlite" | "postgres";
+
+/** Column type for raw bytes. */
+export function binaryType(engine: Engine): "blob" | "bytea" {
+  return engine === "postgres" ? "bytea" : "blob";
+}
+
+/** Whether the engine supports `FOR UPDATE SKIP LOCKED` (SQLite serializes writers instead). */
+export function supportsRowLocks(engine: Engine): boolean {
+  return engine === "postgres";
+}
+
+/** A unique or primary-key violation, on either engine. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    code === "23505" ||
+    code === "SQLITE_CONSTRAINT_UNIQUE" ||
+    code === "SQLITE_CONSTRAINT_PRIMARYKEY"
+  );
+}
+
+/** A foreign-key violation, on either engine. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}
+
+/**
+ * `LIKE` pattern for "starts with", case-insensitively and with wildcards in the input escaped.
+ * Use with `lower(column) like pattern escape '\'`; both engines accept this form.
+ */
+export function startsWithPattern(prefix: string): string {
+  return `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** `lower(col) LIKE pattern ESCAPE '\'`, the portable case-insensitive prefix match. */
+export function lowerStartsWith(column: string, prefix: string): RawBuilder<boolean> {
+  return sql<boolean>`lower(${sql.ref(column)}) like ${startsWithPattern(prefix)} escape '\\'`;
+}

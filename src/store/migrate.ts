@@ -1,0 +1,39 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator } from "kysely";
+import type { Database } from "./database.js";
+import type { Engine } from "./engine.js";
+import { directoryMigration } from "./migrations/0001-directory.js";
+import { auditMigration } from "./migrations/0002-audit.js";
+import { schedulerMigration } from "./migrations/0003-scheduler.js";
+
+/** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
+function migrations(engine: Engine): Record<string, Migration> {
+  return {
+    "0001-directory": directoryMigration(engine),
+    "0002-audit": auditMigration(engine),
+    "0003-scheduler": schedulerMigration(engine),
+  };
+}
+
+export interface MigrateResult {
+  applied: string[];
+}
+
+/** Brings the schema up to date; safe to run from several processes (Kysely takes a lock). */
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  engine: Engine,
+): Promise<MigrateResult> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations(engine) },
+    migrationTableName: "schema_migration",
+    migrationLockTableName: "schema_migration_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return { applied: appliedNames(results) };
+}
+
+function appliedNames(results: MigrationResultSet["results"]): string[] {
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,100 @@
+import fs from "node:fs";
+import path from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from "kysely";
+import pg from "pg";
+import type { Database } from "./database.js";
+import type { Engine } from "./engine.js";
+
+export interface StoreOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite. */
+  databaseUrl?: string | undefined;
+  /** SQLite file; default `<dataDir>/tenantry.db`. */
+  sqliteFile?: string | undefined;
+  dataDir?: string | undefined;
+  /** PostgreSQL pool size. */
+  maxConnections?: number;
+}
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly engine: Engine;
+  /** Human-readable location (file path or URL without password), for logs. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** Opens the store: SQLite (WAL, foreign keys on) by default, PostgreSQL when a URL is given. */
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  const file = options.sqliteFile ?? path.join(options.dataDir ?? "data", "tenantry.db");
+  return openSqlite(file);
+}
+
+function openPostgres(url: string, max: number): Store {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new Error("DATABASE_URL must start with postgres:// or postgresql://");
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // COUNT(*) and BIGINT come back as numbers; our counts stay far below 2^53.
+    types: {
+      getTypeParser: (oid: number, format?: "text" | "binary") =>
+        oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: "postgres",
+    location: url.replace(/\/\/[^@/]*@/, "//"),
+    close: () => db.destroy(),
+  };
+}
+
+function openSqlite(file: string): Store {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const sqlite = new BetterSqlite3(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withBooleanParameters(sqlite) }),
+  });
+  return { db, engine: "sqlite", location: file, close: () => db.destroy() };
+}
+
+/**
+ * better-sqlite3 refuses JavaScript booleans as parameters; SQLite stores them as 0/1.
+ * Converting at the driver keeps repositories identical on both engines (rows type booleans as
+ * Kysely's `SqlBool`, which reads 0/1 and true/false alike).
+ */
+function withBooleanParameters(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const convert = (parameters: ReadonlyArray<unknown>) =>
+    parameters.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string): SqliteStatement {
+      const statement = sqlite.prepare(sql);
+      return {
+        get reader() {
+          return statement.reader;
+        },
+        all: (parameters) => statement.all(...convert(parameters)),
+        run: (parameters) => {
+          const result = statement.run(...convert(parameters));
+          return { changes: result.changes, lastInsertRowid: result.lastInsertRowid };
+        },
+        iterate: (parameters) => statement.iterate(...convert(parameters)),
+      };
+    },
+  };
+}
