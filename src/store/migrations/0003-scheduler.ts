@@ -1,7 +1,11 @@
 import type { Kysely } from "kysely";
 import type { Engine } from "../engine.js";
 
-/** Durable due work (SPEC §1 purge and sync-off; later the closure's timers). */
+/**
+ * Durable due work (SPEC §1 purge and sync-off; later the closure's timers). One row per pending
+ * job, unique per `(tenant_id, kind, job_key)`; `(due_at, id)` serves the scheduler's "next due
+ * job, oldest first" claim.
+ */
 export function schedulerMigration(_engine: Engine) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
@@ -22,7 +26,7 @@ export function schedulerMigration(_engine: Engine) {
       await db.schema
         .createIndex("scheduled_job_due_idx")
         .on("scheduled_job")
-        .column("due_at")
+        .columns(["due_at", "id"])
         .execute();
     },
   };

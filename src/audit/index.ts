@@ -1,0 +1,19 @@
+export {
+  AUDIT_ERROR,
+  type AuditBreak,
+  type AuditEntry,
+  type AuditEntryInput,
+  type AuditOutcome,
+  type AuditVerifyResult,
+  canonicalAuditRecord,
+  computeAuditHash,
+  GENESIS_HASH,
+} from "./audit.js";
+export {
+  type ListAuditEntriesOptions,
+  listAuditEntries,
+  recordAudit,
+  shredTenantAuditKey,
+  verifyAuditChain,
+} from "./audit.service.js";
+export type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "./audit.table.js";

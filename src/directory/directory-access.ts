@@ -1,0 +1,89 @@
+import type { Transaction } from "kysely";
+import type { Actor } from "../shared/actor.js";
+import { forbidden, notFound } from "../shared/app-error.js";
+import type { Database, Executor } from "../store/database.js";
+import { toRoleNames, toTenant } from "./directory-mappers.js";
+import { isAllowed, type Permission, type PermissionTarget, rolesAllowed } from "./permissions.js";
+import { ROLES, type RoleName } from "./role.js";
+import { findRoleTemplateIdsOfUsers } from "./role.repository.js";
+import type { Tenant } from "./tenant.js";
+import { findTenantRow, findTenantRowForUpdate } from "./tenant.repository.js";
+import { findUserRowById } from "./user.repository.js";
+
+export type Trx = Transaction<Database>;
+
+/** The actor, resolved inside the transaction: a user's roles are read fresh, never trusted. */
+export interface ResolvedActor {
+  actor: Actor;
+  userId: string | null;
+  roles: RoleName[];
+  /** Operator and system actors act with full rights on the local store. */
+  privileged: boolean;
+}
+
+/**
+ * Loads the tenant a request is about. A user of another tenant learns nothing: the answer is the
+ * same NotFound as for a tenant that does not exist (SPEC §2, isolation). A deleted tenant is gone.
+ */
+export async function loadTenant(
+  db: Executor,
+  actor: Actor,
+  tenantId: string,
+  options: { forUpdate?: boolean; rowLocks?: boolean } = {},
+): Promise<Tenant> {
+  const hidden = actor.type === "user" && actor.tenantId !== tenantId;
+  const row = hidden
+    ? undefined
+    : options.forUpdate
+      ? await findTenantRowForUpdate(db, tenantId, options.rowLocks ?? false)
+      : await findTenantRow(db, tenantId);
+  if (!row || row.state === "deleted") {
+    throw notFound("TENANT_NOT_FOUND", `No organization with id ${tenantId}.`);
+  }
+  return toTenant(row);
+}
+
+export async function resolveActor(
+  db: Executor,
+  actor: Actor,
+  tenantId: string,
+): Promise<ResolvedActor> {
+  if (actor.type !== "user") return { actor, userId: null, roles: [], privileged: true };
+  if (actor.tenantId !== tenantId)
+    throw notFound("TENANT_NOT_FOUND", `No organization with id ${tenantId}.`);
+  const row = await findUserRowById(db, tenantId, actor.userId);
+  if (!row || row.deleted_at !== null || !row.account_enabled) {
+    throw forbidden("ACTOR_INACTIVE", "Your account is disabled or deleted.");
+  }
+  const roleIds =
+    (await findRoleTemplateIdsOfUsers(db, tenantId, [actor.userId])).get(actor.userId) ?? [];
+  return { actor, userId: actor.userId, roles: toRoleNames(roleIds), privileged: false };
+}
+
+/** Throws Forbidden, naming the roles that would allow it, unless the actor may act. */
+export function assertAllowed(
+  resolved: ResolvedActor,
+  permission: Permission,
+  target: PermissionTarget = {},
+): void {
+  if (resolved.privileged) return;
+  if (isAllowed(resolved.roles, permission, target)) return;
+  const needed = rolesAllowed(permission, target).map((r) => ROLES[r].displayName);
+  throw forbidden(
+    "INSUFFICIENT_ROLE",
+    `This needs one of these roles: ${needed.join(", ") || "none (only the user themselves)"}.`,
+    { permission, needed },
+  );
+}
+
+export async function requirePermission(
+  db: Executor,
+  actor: Actor,
+  tenantId: string,
+  permission: Permission,
+  target: PermissionTarget = {},
+): Promise<ResolvedActor> {
+  const resolved = await resolveActor(db, actor, tenantId);
+  assertAllowed(resolved, permission, target);
+  return resolved;
+}

@@ -1,0 +1,72 @@
+export { directoryJobHandlers } from "./directory-job-handlers.js";
+export { JOB_COMPLETE_SYNC_OFF, JOB_PURGE_USER } from "./directory-jobs.js";
+export type { Group } from "./group.js";
+export {
+  addGroupMember,
+  type CreateGroupInput,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  listGroupMembers,
+  listGroups,
+  removeGroupMember,
+  type UpdateGroupInput,
+  updateGroup,
+} from "./group.service.js";
+export {
+  isAllowed,
+  PERMISSION_RULES,
+  type Permission,
+  type PermissionTarget,
+  rolesAllowed,
+} from "./permissions.js";
+export {
+  findRole,
+  listRoleDefinitions,
+  ROLE_NAMES,
+  ROLES,
+  type RoleDefinition,
+  type RoleName,
+} from "./role.js";
+export { assignRole, listRoleMembers, removeRole, requireRole } from "./role.service.js";
+export { SYNC_REENABLE_WAIT_MS, type SyncStatus, syncStatus } from "./sync.js";
+export {
+  completeSyncOff,
+  getSyncState,
+  type SyncState,
+  turnOffSync,
+  turnOnSync,
+} from "./sync.service.js";
+export type { Tenant, TenantState } from "./tenant.js";
+export {
+  type CreateTenantInput,
+  createTenant,
+  getTenant,
+  updateTenantDisplayName,
+} from "./tenant.service.js";
+export { PER_USER_MFA_STATES, type PerUserMfaState, type User } from "./user.js";
+export {
+  type BulkDeleteOptions,
+  type BulkDeleteResult,
+  type BulkDeleteTarget,
+  type BulkItemResult,
+  bulkDeleteUsers,
+} from "./user-bulk.service.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  type ListUsersOptions,
+  listUsers,
+  MAX_PAGE_SIZE,
+  type UserPage,
+} from "./user-query.service.js";
+export { RECYCLE_BIN_RETENTION_MS } from "./user-rules.js";
+export {
+  type CreateUserInput,
+  createUser,
+  deleteUser,
+  getUser,
+  purgeUser,
+  restoreUser,
+  type UpdateUserInput,
+  updateUser,
+} from "./user.service.js";

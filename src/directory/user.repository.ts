@@ -1,0 +1,217 @@
+import type { Insertable, Selectable, Updateable } from "kysely";
+import type { Executor } from "../store/database.js";
+import { lowerStartsWith } from "../store/engine.js";
+import type { UserTable } from "./user.table.js";
+
+export type UserRow = Selectable<UserTable>;
+
+export type UserOrder = "id" | "displayName" | "userPrincipalName";
+
+export interface UserRowQuery {
+  /** Recycle bin (true) or live users (false). */
+  deleted: boolean;
+  limit: number;
+  orderBy: UserOrder;
+  /** Keyset position: rows strictly after (sortKey, id). */
+  after?: { sortKey: string; id: string } | undefined;
+  upnPrefix?: string | undefined;
+  displayNamePrefix?: string | undefined;
+  /** Prefix of either the UPN or the display name. */
+  search?: string | undefined;
+  accountEnabled?: boolean | undefined;
+  synced?: boolean | undefined;
+  mfaState?: string | undefined;
+  excludeIds?: readonly string[] | undefined;
+}
+
+const SORT_COLUMN = {
+  id: "id",
+  displayName: "display_name",
+  userPrincipalName: "upn_key",
+} as const;
+
+export async function insertUsers(
+  db: Executor,
+  rows: readonly Insertable<UserTable>[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto("app_user").values(rows).execute();
+}
+
+export async function findUserRowById(
+  db: Executor,
+  tenantId: string,
+  id: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function findUserRowByUpnKey(
+  db: Executor,
+  tenantId: string,
+  key: string,
+): Promise<UserRow | undefined> {
+  return db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("upn_key", "=", key)
+    .executeTakeFirst();
+}
+
+export async function findUserRowsByIds(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<UserRow[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("id", "in", ids)
+    .execute();
+}
+
+/** One page of users in keyset order; ask for `limit + 1` to learn whether more follow. */
+export async function listUserRows(
+  db: Executor,
+  tenantId: string,
+  query: UserRowQuery,
+): Promise<UserRow[]> {
+  const column = SORT_COLUMN[query.orderBy];
+  let q = db
+    .selectFrom("app_user")
+    .selectAll()
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", query.deleted ? "is not" : "is", null);
+  if (query.upnPrefix) q = q.where(lowerStartsWith("upn_key", query.upnPrefix));
+  if (query.displayNamePrefix)
+    q = q.where(lowerStartsWith("display_name", query.displayNamePrefix));
+  if (query.search) {
+    const search = query.search;
+    q = q.where((eb) =>
+      eb.or([lowerStartsWith("upn_key", search), lowerStartsWith("display_name", search)]),
+    );
+  }
+  if (query.accountEnabled !== undefined) q = q.where("account_enabled", "=", query.accountEnabled);
+  if (query.synced === true) q = q.where("on_premises_sync_enabled", "=", true);
+  if (query.synced === false) {
+    q = q.where((eb) =>
+      eb.or([
+        eb("on_premises_sync_enabled", "is", null),
+        eb("on_premises_sync_enabled", "=", false),
+      ]),
+    );
+  }
+  if (query.mfaState) q = q.where("per_user_mfa_state", "=", query.mfaState);
+  if (query.excludeIds && query.excludeIds.length > 0)
+    q = q.where("id", "not in", query.excludeIds);
+  const after = query.after;
+  if (after) {
+    q =
+      column === "id"
+        ? q.where("id", ">", after.id)
+        : q.where((eb) => eb(eb.refTuple(column, "id"), ">", eb.tuple(after.sortKey, after.id)));
+  }
+  if (column !== "id") q = q.orderBy(column);
+  return q.orderBy("id").limit(query.limit).execute();
+}
+
+export async function countUserRows(
+  db: Executor,
+  tenantId: string,
+  options: { deleted: boolean },
+): Promise<number> {
+  const row = await db
+    .selectFrom("app_user")
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", options.deleted ? "is not" : "is", null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export async function updateUserRow(
+  db: Executor,
+  tenantId: string,
+  id: string,
+  patch: Updateable<UserTable>,
+): Promise<void> {
+  await db
+    .updateTable("app_user")
+    .set(patch)
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Moves live users to the recycle bin; returns how many moved. */
+export async function softDeleteUserRows(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+  at: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable("app_user")
+    .set({ deleted_at: at, updated_at: at })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "in", ids)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Erases users for good; role assignments and group memberships go with them (cascade). */
+export async function deleteUserRows(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .deleteFrom("app_user")
+    .where("tenant_id", "=", tenantId)
+    .where("id", "in", ids)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Turning sync off completed: synced users become cloud-managed ("was synced"). */
+export async function convertSyncedUserRows(
+  db: Executor,
+  tenantId: string,
+  at: string,
+): Promise<number> {
+  const result = await db
+    .updateTable("app_user")
+    .set({ on_premises_sync_enabled: false, updated_at: at })
+    .where("tenant_id", "=", tenantId)
+    .where("on_premises_sync_enabled", "=", true)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Live user ids in id order after `afterId`, skipping `exceptId`: the bulk "all but one" walk. */
+export async function listLiveUserIdsAfter(
+  db: Executor,
+  tenantId: string,
+  options: { afterId: string | null; exceptIds: readonly string[]; limit: number },
+): Promise<string[]> {
+  let q = db
+    .selectFrom("app_user")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", "is", null);
+  if (options.afterId) q = q.where("id", ">", options.afterId);
+  if (options.exceptIds.length > 0) q = q.where("id", "not in", options.exceptIds);
+  const rows = await q.orderBy("id").limit(options.limit).execute();
+  return rows.map((r) => r.id);
+}

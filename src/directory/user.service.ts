@@ -1,0 +1,335 @@
+import type { Updateable } from "kysely";
+import { recordAudit } from "../audit/index.js";
+import { cancelJob, scheduleJob } from "../scheduler/index.js";
+import { hashPassword } from "../security/password-hash.js";
+import { assertPasswordAllowed } from "../security/password-policy.js";
+import type { Actor } from "../shared/actor.js";
+import type { AppContext } from "../shared/app-context.js";
+import { blocked, conflict, invalid } from "../shared/app-error.js";
+import { newId } from "../shared/ids.js";
+import { supportsRowLocks, isUniqueViolation } from "../store/engine.js";
+import { assertAllowed, loadTenant, requirePermission, resolveActor } from "./directory-access.js";
+import { JOB_PURGE_USER } from "./directory-jobs.js";
+import { ROLES } from "./role.js";
+import { countActiveRoleMembers } from "./role.repository.js";
+import { isReadOnlySyncedUser, syncedUserReadOnlyError, syncStatus } from "./sync.js";
+import { normalizeDisplayName } from "./tenant.js";
+import { listTenantDomainNames } from "./tenant.repository.js";
+import {
+  isAdminUser,
+  normalizeExternalId,
+  normalizeMail,
+  normalizeMailNickname,
+  parseUpn,
+  type User,
+  upnKey,
+} from "./user.js";
+import { loadUser } from "./user-lookup.js";
+import { purgeDueAt, removalBlocker, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
+import type { UserTable } from "./user.table.js";
+import {
+  deleteUserRows,
+  findUserRowByUpnKey,
+  insertUsers,
+  softDeleteUserRows,
+  updateUserRow,
+} from "./user.repository.js";
+
+export interface CreateUserInput {
+  userPrincipalName: string;
+  displayName: string;
+  mailNickname?: string | undefined;
+  mail?: string | null | undefined;
+  accountEnabled?: boolean | undefined;
+  password?: string | undefined;
+  forceChangePasswordNextSignIn?: boolean | undefined;
+  externalId?: string | null | undefined;
+  /** Only the sync channel (SCIM) creates synced users, and only while the tenant's sync is on. */
+  onPremisesSyncEnabled?: boolean | undefined;
+}
+
+export interface UpdateUserInput {
+  userPrincipalName?: string | undefined;
+  displayName?: string | undefined;
+  mailNickname?: string | undefined;
+  mail?: string | null | undefined;
+  accountEnabled?: boolean | undefined;
+  password?: string | undefined;
+  forceChangePasswordNextSignIn?: boolean | undefined;
+  externalId?: string | null | undefined;
+}
+
+/** Creates a cloud user (or a synced one through the sync channel). New users start with MFA disabled. */
+export async function createUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  input: CreateUserInput,
+): Promise<User> {
+  const passwordHash =
+    input.password === undefined
+      ? null
+      : await hashNewPassword(ctx, input.password, input.userPrincipalName);
+  return ctx.db.transaction().execute(async (trx) => {
+    const tenant = await loadTenant(trx, actor, tenantId);
+    await requirePermission(trx, actor, tenantId, "users.manage", { isAdmin: false });
+    const frozen = tenantWriteBlocker(tenant);
+    if (frozen) throw frozen;
+    if (input.onPremisesSyncEnabled && syncStatus(tenant) !== "on") {
+      throw blocked("SYNC_NOT_ON", "Synced users can only be created while directory sync is on.");
+    }
+    const upn = parseUpn(input.userPrincipalName, await listTenantDomainNames(trx, tenantId));
+    const existing = await findUserRowByUpnKey(trx, tenantId, upnKey(upn.userPrincipalName));
+    if (existing) throw upnTakenError(upn.userPrincipalName, existing.deleted_at !== null);
+    const now = ctx.clock.now().toISOString();
+    const id = newId();
+    const displayName = normalizeDisplayName(input.displayName);
+    try {
+      await insertUsers(trx, [
+        {
+          tenant_id: tenantId,
+          id,
+          user_principal_name: upn.userPrincipalName,
+          upn_key: upnKey(upn.userPrincipalName),
+          display_name: displayName,
+          mail: normalizeMail(input.mail),
+          mail_nickname: normalizeMailNickname(input.mailNickname, upn.localPart),
+          account_enabled: input.accountEnabled ?? true,
+          password_hash: passwordHash,
+          force_change_password: input.forceChangePasswordNextSignIn ?? false,
+          external_id: normalizeExternalId(input.externalId),
+          on_premises_sync_enabled: input.onPremisesSyncEnabled ? true : null,
+          per_user_mfa_state: "disabled",
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        },
+      ]);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw upnTakenError(upn.userPrincipalName, false);
+      throw error;
+    }
+    await recordAudit(ctx, trx, {
+      tenantId,
+      actor,
+      action: "user.create",
+      target: { type: "user", id },
+      details: { userPrincipalName: upn.userPrincipalName, displayName },
+    });
+    return (await loadUser(trx, tenantId, id)).user;
+  });
+}
+
+export async function getUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  idOrUpn: string,
+  state: "live" | "deleted" = "live",
+): Promise<User> {
+  await loadTenant(ctx.db, actor, tenantId);
+  await requirePermission(ctx.db, actor, tenantId, "directory.read");
+  return (await loadUser(ctx.db, tenantId, idOrUpn, state)).user;
+}
+
+/** Changes a live user. Synced users are read-only while sync is on; the last Global Administrator stays enabled. */
+export async function updateUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  idOrUpn: string,
+  input: UpdateUserInput,
+): Promise<User> {
+  const upnForPolicy = input.userPrincipalName ?? idOrUpn;
+  const passwordHash =
+    input.password === undefined
+      ? undefined
+      : await hashNewPassword(ctx, input.password, upnForPolicy);
+  return ctx.db.transaction().execute(async (trx) => {
+    const tenant = await loadTenant(trx, actor, tenantId, {
+      forUpdate: true,
+      rowLocks: supportsRowLocks(ctx.engine),
+    });
+    const resolved = await resolveActor(trx, actor, tenantId);
+    const { user } = await loadUser(trx, tenantId, idOrUpn);
+    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
+    const frozen = tenantWriteBlocker(tenant);
+    if (frozen) throw frozen;
+    if (isReadOnlySyncedUser(user, tenant)) throw syncedUserReadOnlyError(user);
+    const patch: Updateable<UserTable> = {};
+    const details: Record<string, unknown> = {};
+    if (input.userPrincipalName !== undefined) {
+      const upn = parseUpn(input.userPrincipalName, await listTenantDomainNames(trx, tenantId));
+      const existing = await findUserRowByUpnKey(trx, tenantId, upnKey(upn.userPrincipalName));
+      if (existing && existing.id !== user.id)
+        throw upnTakenError(upn.userPrincipalName, existing.deleted_at !== null);
+      patch.user_principal_name = upn.userPrincipalName;
+      patch.upn_key = upnKey(upn.userPrincipalName);
+      details.userPrincipalName = upn.userPrincipalName;
+    }
+    if (input.displayName !== undefined)
+      details.displayName = patch.display_name = normalizeDisplayName(input.displayName);
+    if (input.mail !== undefined) details.mail = patch.mail = normalizeMail(input.mail);
+    if (input.mailNickname !== undefined)
+      patch.mail_nickname = normalizeMailNickname(input.mailNickname, user.mailNickname);
+    if (input.externalId !== undefined) patch.external_id = normalizeExternalId(input.externalId);
+    if (input.forceChangePasswordNextSignIn !== undefined)
+      patch.force_change_password = input.forceChangePasswordNextSignIn;
+    if (passwordHash !== undefined) patch.password_hash = passwordHash;
+    if (input.accountEnabled === false && user.accountEnabled) {
+      const activeGlobalAdministrators = await countActiveRoleMembers(
+        trx,
+        tenantId,
+        ROLES.globalAdministrator.roleTemplateId,
+      );
+      const reason = removalBlocker(
+        user,
+        { tenant, actorUserId: resolved.userId, activeGlobalAdministrators },
+        "disable",
+      );
+      if (reason) throw reason;
+    }
+    if (input.accountEnabled !== undefined) patch.account_enabled = input.accountEnabled;
+    if (Object.keys(patch).length === 0) return user;
+    patch.updated_at = ctx.clock.now().toISOString();
+    try {
+      await updateUserRow(trx, tenantId, user.id, patch);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw upnTakenError(input.userPrincipalName ?? "", false);
+      throw error;
+    }
+    await recordAudit(ctx, trx, {
+      tenantId,
+      actor,
+      action: "user.update",
+      target: { type: "user", id: user.id },
+      details: { ...details, changed: changedFields(input) },
+    });
+    return (await loadUser(trx, tenantId, user.id)).user;
+  });
+}
+
+/** Moves a user to the recycle bin for 30 days; a purge job is scheduled in the same transaction. */
+export async function deleteUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  idOrUpn: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    const tenant = await loadTenant(trx, actor, tenantId, {
+      forUpdate: true,
+      rowLocks: supportsRowLocks(ctx.engine),
+    });
+    const resolved = await resolveActor(trx, actor, tenantId);
+    const { user } = await loadUser(trx, tenantId, idOrUpn);
+    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
+    const frozen = tenantWriteBlocker(tenant);
+    if (frozen) throw frozen;
+    const activeGlobalAdministrators = await countActiveRoleMembers(
+      trx,
+      tenantId,
+      ROLES.globalAdministrator.roleTemplateId,
+    );
+    const reason = removalBlocker(
+      user,
+      { tenant, actorUserId: resolved.userId, activeGlobalAdministrators },
+      "delete",
+    );
+    if (reason) throw reason;
+    const now = ctx.clock.now();
+    await softDeleteUserRows(trx, tenantId, [user.id], now.toISOString());
+    await scheduleJob(
+      trx,
+      {
+        tenantId,
+        kind: JOB_PURGE_USER,
+        key: user.id,
+        dueAt: purgeDueAt(now),
+        payload: { userId: user.id },
+      },
+      now,
+    );
+    await recordAudit(ctx, trx, {
+      tenantId,
+      actor,
+      action: "user.delete",
+      target: { type: "user", id: user.id },
+      details: { userPrincipalName: user.userPrincipalName },
+    });
+  });
+}
+
+/** Brings a user back from the recycle bin with its roles and group memberships. */
+export async function restoreUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  userId: string,
+): Promise<User> {
+  return ctx.db.transaction().execute(async (trx) => {
+    const tenant = await loadTenant(trx, actor, tenantId);
+    const resolved = await resolveActor(trx, actor, tenantId);
+    const { user } = await loadUser(trx, tenantId, userId, "deleted");
+    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
+    const frozen = tenantWriteBlocker(tenant);
+    if (frozen) throw frozen;
+    const now = ctx.clock.now().toISOString();
+    await updateUserRow(trx, tenantId, user.id, { deleted_at: null, updated_at: now });
+    await cancelJob(trx, { tenantId, kind: JOB_PURGE_USER, key: user.id });
+    await recordAudit(ctx, trx, {
+      tenantId,
+      actor,
+      action: "user.restore",
+      target: { type: "user", id: user.id },
+      details: { userPrincipalName: user.userPrincipalName },
+    });
+    return (await loadUser(trx, tenantId, user.id)).user;
+  });
+}
+
+/** Erases a user from the recycle bin for good: irreversible. */
+export async function purgeUser(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  userId: string,
+): Promise<void> {
+  await ctx.db.transaction().execute(async (trx) => {
+    await loadTenant(trx, actor, tenantId);
+    const resolved = await resolveActor(trx, actor, tenantId);
+    const { user } = await loadUser(trx, tenantId, userId, "any");
+    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
+    if (user.deletedDateTime === null) {
+      throw conflict(
+        "USER_NOT_DELETED",
+        `${user.userPrincipalName} is not in the recycle bin; delete it first, then purge it.`,
+      );
+    }
+    await deleteUserRows(trx, tenantId, [user.id]);
+    await cancelJob(trx, { tenantId, kind: JOB_PURGE_USER, key: user.id });
+    await recordAudit(ctx, trx, {
+      tenantId,
+      actor,
+      action: "user.purge",
+      target: { type: "user", id: user.id },
+      details: { userPrincipalName: user.userPrincipalName },
+    });
+  });
+}
+
+async function hashNewPassword(
+  ctx: AppContext,
+  password: string,
+  userPrincipalName: string,
+): Promise<string> {
+  if (typeof password !== "string") throw invalid("PASSWORD_INVALID", "password must be a string.");
+  assertPasswordAllowed(password, userPrincipalName);
+  return hashPassword(password, ctx.config.hashCost);
+}
+
+function changedFields(input: UpdateUserInput): string[] {
+  return Object.entries(input)
+    .filter(([, value]) => value !== undefined)
+    .map(([key]) => key);
+}
