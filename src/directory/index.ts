@@ -70,3 +70,10 @@ export {
   type UpdateUserInput,
   updateUser,
 } from "./user.service.js";
+export {
+  type ImportItemResult,
+  type ImportUserInput,
+  type ImportUsersOptions,
+  importUsers,
+} from "./user-import.service.js";
+export { setPerUserMfaState } from "./user-mfa.service.js";
