@@ -61,9 +61,8 @@ async function benchEngine(engine: Engine): Promise<void> {
     await measure(engine, "import users (batches of 2000)", USERS, () =>
       importUsers(t, actor, tenant.id, people, { initialPassword: "Bench-Password-2026" }),
     );
-    let pages = 0;
     await measure(engine, "list all users, 999 per page (keyset)", USERS + 1, async () => {
-      for (let cursor: string | undefined; ; pages++) {
+      for (let cursor: string | undefined; ; ) {
         const page = await listUsers(t, actor, tenant.id, {
           limit: 999,
           cursor,
@@ -87,16 +86,14 @@ async function benchEngine(engine: Engine): Promise<void> {
     );
     await measure(engine, "audit append (one transaction each)", 1000, async () => {
       for (let i = 0; i < 1000; i++) {
-        await t.db
-          .transaction()
-          .execute((trx) =>
-            recordAudit(t, trx, {
-              tenantId: tenant.id,
-              actor,
-              action: "bench.event",
-              details: { i },
-            }),
-          );
+        await t.db.transaction().execute((trx) =>
+          recordAudit(t, trx, {
+            tenantId: tenant.id,
+            actor,
+            action: "bench.event",
+            details: { i },
+          }),
+        );
       }
     });
     const verified = await measure(engine, "audit verify chain", 0, () =>
