@@ -23,7 +23,10 @@ describe.each(TEST_ENGINES)("the demo tenant on %s", (engine) => {
     expect(page.users).toHaveLength(demo.users);
     expect(demo.users).toBe(1 + 7 + 120);
     const globalAdmins = await listRoleMembers(t, admin, demo.tenantId, "Global Administrator");
-    expect(globalAdmins.map((u) => u.userPrincipalName).sort()).toEqual(["admin@contoso.example", "megan.bowen@contoso.example"]);
+    expect(globalAdmins.map((u) => u.userPrincipalName).sort()).toEqual([
+      "admin@contoso.example",
+      "megan.bowen@contoso.example",
+    ]);
     expect(await listRoleMembers(t, admin, demo.tenantId, "Billing Administrator")).toHaveLength(1);
   });
 

@@ -54,7 +54,10 @@ export function assertPasswordAllowed(password: string, userPrincipalName: strin
     );
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    throw invalid("PASSWORD_TOO_LONG", `The password must have at most ${MAX_PASSWORD_LENGTH} characters.`);
+    throw invalid(
+      "PASSWORD_TOO_LONG",
+      `The password must have at most ${MAX_PASSWORD_LENGTH} characters.`,
+    );
   }
   const lowered = password.toLowerCase();
   const upn = userPrincipalName.toLowerCase();

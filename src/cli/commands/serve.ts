@@ -1,0 +1,53 @@
+import { type Command, InvalidArgumentError } from "commander";
+import { invalid } from "../../shared/app-error.js";
+import { runServer } from "../run-server.js";
+
+const DEFAULT_PORT = 8080;
+const DEFAULT_HOST = "127.0.0.1";
+
+interface ServeFlags {
+  port?: number;
+  host: string;
+}
+
+/**
+ * `tenantry serve` runs the server on the configured store; `tenantry start` (what `npm start`
+ * runs) does the same but first seeds the demo tenant into a store that never held a tenant.
+ * Both stop gracefully on SIGINT/SIGTERM and exit 0.
+ */
+export function registerServeCommands(program: Command): void {
+  for (const [name, seedDemo, description] of [
+    ["serve", false, "run the HTTP server and background work until SIGINT/SIGTERM"],
+    ["start", true, "like serve, but seed the demo tenant first when the store has no tenant"],
+  ] as const) {
+    program
+      .command(name)
+      .description(description)
+      .option("--port <port>", `TCP port (default: $PORT, else ${DEFAULT_PORT})`, parsePort)
+      .option("--host <host>", "interface to listen on", DEFAULT_HOST)
+      .action(async (flags: ServeFlags) => {
+        await runServer({ port: flags.port ?? portFromEnv(), host: flags.host, seedDemo });
+      });
+  }
+}
+
+function parsePort(value: string): number {
+  const port = toPort(value);
+  if (port === undefined) throw new InvalidArgumentError("expected a port number 0–65535.");
+  return port;
+}
+
+function portFromEnv(): number {
+  const raw = process.env.PORT;
+  if (raw === undefined || raw === "") return DEFAULT_PORT;
+  const port = toPort(raw);
+  if (port === undefined) {
+    throw invalid("CONFIG_INVALID", `PORT must be a port number 0–65535, got "${raw}".`);
+  }
+  return port;
+}
+
+function toPort(value: string): number | undefined {
+  const port = /^\d{1,5}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : undefined;
+}

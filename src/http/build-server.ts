@@ -1,0 +1,46 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { AppContext } from "../shared/app-context.js";
+import { registerErrorHandling } from "./error-handler.js";
+import { healthRoutes } from "./health.routes.js";
+import { resolveRequestId } from "./request-id.js";
+
+export interface BuildServerOptions {
+  /**
+   * Fastify's logger: omitted, requests are logged through `ctx.log` (stderr, the configured
+   * level); `false` silences them; `true` or Fastify/pino logger options make a logger of its own.
+   */
+  logger?: boolean | object;
+}
+
+/**
+ * The HTTP application, not yet listening (tests call `app.inject()`; `startServer` listens).
+ * Every response carries the request id in `request-id` and `client-request-id`, and every failure
+ * has Microsoft Graph's error shape (see error-handler.ts). Routes come from one `*.routes.ts`
+ * plugin per area; add an area's plugin below.
+ */
+export async function buildServer(
+  ctx: AppContext,
+  options: BuildServerOptions = {},
+): Promise<FastifyInstance> {
+  const common = {
+    // Our own id resolution honours both Graph headers; Fastify's reads just one.
+    requestIdHeader: false as const,
+    genReqId: (req: { headers: Parameters<typeof resolveRequestId>[0] }) =>
+      resolveRequestId(req.headers),
+  };
+  // Typed as Fastify's logger so the instance has the plain `FastifyInstance` type.
+  const loggerInstance: FastifyBaseLogger = ctx.log;
+  const app: FastifyInstance =
+    options.logger === undefined
+      ? Fastify({ ...common, loggerInstance })
+      : Fastify({ ...common, logger: options.logger });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("request-id", request.id);
+    reply.header("client-request-id", request.id);
+  });
+  registerErrorHandling(app, ctx.clock);
+
+  await app.register(healthRoutes(ctx));
+  return app;
+}

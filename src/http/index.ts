@@ -1,0 +1,3 @@
+export { type BuildServerOptions, buildServer } from "./build-server.js";
+export { type GraphErrorBody, sendGraphError, statusForKind } from "./error-handler.js";
+export { type StartServerOptions, serverUrl, startServer } from "./start-server.js";
