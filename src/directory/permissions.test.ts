@@ -64,9 +64,12 @@ function cells() {
 }
 
 describe("the permission matrix of SPEC §1", () => {
-  it.each(cells())("$action on $target by $column is allowed: $expected", ({ action, target, column, expected }) => {
-    expect(isAllowed(COLUMNS[column] ?? [], action, TARGETS[target])).toBe(expected);
-  });
+  it.each(cells())(
+    "$action on $target by $column is allowed: $expected",
+    ({ action, target, column, expected }) => {
+      expect(isAllowed(COLUMNS[column] ?? [], action, TARGETS[target])).toBe(expected);
+    },
+  );
 
   it("combines roles: a User Administrator who is also Billing Administrator can do both", () => {
     const roles: RoleName[] = ["userAdministrator", "billingAdministrator"];

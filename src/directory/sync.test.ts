@@ -25,14 +25,22 @@ describe("directory sync rules", () => {
   it("reports the four sync states", () => {
     expect(syncStatus(tenant({}))).toBe("neverSynced");
     expect(syncStatus(tenant({ onPremisesSyncEnabled: true }))).toBe("on");
-    expect(syncStatus(tenant({ onPremisesSyncEnabled: true, syncOffCompletesDateTime: now }))).toBe("turningOff");
+    expect(syncStatus(tenant({ onPremisesSyncEnabled: true, syncOffCompletesDateTime: now }))).toBe(
+      "turningOff",
+    );
     expect(syncStatus(tenant({ onPremisesSyncEnabled: false }))).toBe("off");
   });
 
   it("makes synced users read-only while sync is on, and cloud users never", () => {
-    expect(isReadOnlySyncedUser({ onPremisesSyncEnabled: true }, { onPremisesSyncEnabled: true })).toBe(true);
-    expect(isReadOnlySyncedUser({ onPremisesSyncEnabled: null }, { onPremisesSyncEnabled: true })).toBe(false);
-    expect(isReadOnlySyncedUser({ onPremisesSyncEnabled: false }, { onPremisesSyncEnabled: false })).toBe(false);
+    expect(
+      isReadOnlySyncedUser({ onPremisesSyncEnabled: true }, { onPremisesSyncEnabled: true }),
+    ).toBe(true);
+    expect(
+      isReadOnlySyncedUser({ onPremisesSyncEnabled: null }, { onPremisesSyncEnabled: true }),
+    ).toBe(false);
+    expect(
+      isReadOnlySyncedUser({ onPremisesSyncEnabled: false }, { onPremisesSyncEnabled: false }),
+    ).toBe(false);
   });
 
   it("plans turning sync off to complete after the configured delay", () => {
@@ -42,18 +50,31 @@ describe("directory sync rules", () => {
 
   it("refuses to turn sync off twice, since the operation cannot be cancelled or restarted", () => {
     const turningOff = tenant({ onPremisesSyncEnabled: true, syncOffCompletesDateTime: now });
-    expect(() => planTurnOffSync(turningOff, now, HOUR)).toThrow(expect.objectContaining({ code: "SYNC_ALREADY_TURNING_OFF" }));
+    expect(() => planTurnOffSync(turningOff, now, HOUR)).toThrow(
+      expect.objectContaining({ code: "SYNC_ALREADY_TURNING_OFF" }),
+    );
   });
 
   it("refuses to turn off a sync that is not on", () => {
-    expect(() => planTurnOffSync(tenant({}), now, HOUR)).toThrow(expect.objectContaining({ code: "SYNC_NOT_ON" }));
+    expect(() => planTurnOffSync(tenant({}), now, HOUR)).toThrow(
+      expect.objectContaining({ code: "SYNC_NOT_ON" }),
+    );
   });
 
   it("blocks turning sync on while it turns off and until the 72-hour wait ends", () => {
     const turningOff = tenant({ onPremisesSyncEnabled: true, syncOffCompletesDateTime: now });
-    expect(() => assertCanTurnOnSync(turningOff, now)).toThrow(expect.objectContaining({ code: "SYNC_TURNING_OFF" }));
-    const recentlyOff = tenant({ onPremisesSyncEnabled: false, syncReenableAfterDateTime: new Date(now.getTime() + HOUR) });
-    expect(() => assertCanTurnOnSync(recentlyOff, now)).toThrow(expect.objectContaining({ code: "SYNC_REENABLE_TOO_SOON" }));
-    expect(() => assertCanTurnOnSync(recentlyOff, new Date(now.getTime() + 2 * HOUR))).not.toThrow();
+    expect(() => assertCanTurnOnSync(turningOff, now)).toThrow(
+      expect.objectContaining({ code: "SYNC_TURNING_OFF" }),
+    );
+    const recentlyOff = tenant({
+      onPremisesSyncEnabled: false,
+      syncReenableAfterDateTime: new Date(now.getTime() + HOUR),
+    });
+    expect(() => assertCanTurnOnSync(recentlyOff, now)).toThrow(
+      expect.objectContaining({ code: "SYNC_REENABLE_TOO_SOON" }),
+    );
+    expect(() =>
+      assertCanTurnOnSync(recentlyOff, new Date(now.getTime() + 2 * HOUR)),
+    ).not.toThrow();
   });
 });

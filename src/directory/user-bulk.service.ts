@@ -16,14 +16,14 @@ import { isAllowed } from "./permissions.js";
 import { ROLES } from "./role.js";
 import { countActiveRoleMembers } from "./role.repository.js";
 import { isActiveGlobalAdministrator, isAdminUser, type User, upnKey } from "./user.js";
-import { loadUser, withRoles } from "./user-lookup.js";
-import { purgeDueAt, removalBlocker, tenantWriteBlocker } from "./user-rules.js";
 import {
   findUserRowByUpnKey,
   findUserRowsByIds,
   listLiveUserIdsAfter,
   softDeleteUserRows,
 } from "./user.repository.js";
+import { loadUser, withRoles } from "./user-lookup.js";
+import { purgeDueAt, removalBlocker, tenantWriteBlocker } from "./user-rules.js";
 
 export const DEFAULT_BULK_BATCH_SIZE = 500;
 export const MAX_BULK_BATCH_SIZE = 5000;
@@ -71,7 +71,14 @@ export async function bulkDeleteUsers(
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BULK_BATCH_SIZE) {
     throw invalid("BATCH_SIZE_INVALID", `batchSize must be between 1 and ${MAX_BULK_BATCH_SIZE}.`);
   }
+  // Tenant and right first, before any lookup: a caller of another tenant learns nothing, not even
+  // whether `allExcept` names a user there (SPEC §2), and a caller without the right reads nothing.
+  // Each batch checks again in its own transaction.
+  await loadTenant(ctx.db, actor, tenantId);
+  assertAllowed(await resolveActor(ctx.db, actor, tenantId), "users.manage", { isAdmin: false });
   const results: BulkItemResult[] = [];
+  /** Users already handled in this run, so a user given by id and by UPN counts once. */
+  const seen = new Set<string>();
   const report = () => options.onProgress?.({ done: results.length, total });
   let total: number | null = null;
 
@@ -85,7 +92,7 @@ export async function bulkDeleteUsers(
       results.push(
         ...(await ctx.db
           .transaction()
-          .execute((trx) => deleteBatch(ctx, trx, actor, tenantId, batch, null))),
+          .execute((trx) => deleteBatch(ctx, trx, actor, tenantId, batch, null, seen))),
       );
       report();
     }
@@ -103,7 +110,7 @@ export async function bulkDeleteUsers(
       results.push(
         ...(await ctx.db
           .transaction()
-          .execute((trx) => deleteBatch(ctx, trx, actor, tenantId, ids, keep))),
+          .execute((trx) => deleteBatch(ctx, trx, actor, tenantId, ids, keep, seen))),
       );
       report();
     }
@@ -119,6 +126,7 @@ async function deleteBatch(
   tenantId: string,
   references: readonly string[],
   keepId: string | null,
+  seen: Set<string>,
 ): Promise<BulkItemResult[]> {
   const tenant = await loadTenant(trx, actor, tenantId, {
     forUpdate: true,
@@ -141,6 +149,9 @@ async function deleteBatch(
       (reference.includes("@")
         ? await findUserRowByUpnKey(trx, tenantId, upnKey(reference))
         : undefined);
+    // The same user given twice (by id and by UPN) has its one result already.
+    if (row && seen.has(row.id)) continue;
+    if (row) seen.add(row.id);
     if (!row || row.deleted_at !== null) {
       results.push({
         id: reference,

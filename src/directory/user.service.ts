@@ -7,7 +7,7 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { blocked, conflict, invalid } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
-import { supportsRowLocks, isUniqueViolation } from "../store/engine.js";
+import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
 import { assertAllowed, loadTenant, requirePermission, resolveActor } from "./directory-access.js";
 import { JOB_PURGE_USER } from "./directory-jobs.js";
 import { ROLES } from "./role.js";
@@ -24,9 +24,6 @@ import {
   type User,
   upnKey,
 } from "./user.js";
-import { loadUser } from "./user-lookup.js";
-import { purgeDueAt, removalBlocker, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
-import type { UserTable } from "./user.table.js";
 import {
   deleteUserRows,
   findUserRowByUpnKey,
@@ -34,6 +31,9 @@ import {
   softDeleteUserRows,
   updateUserRow,
 } from "./user.repository.js";
+import type { UserTable } from "./user.table.js";
+import { loadUser } from "./user-lookup.js";
+import { purgeDueAt, removalBlocker, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
 
 export interface CreateUserInput {
   userPrincipalName: string;
@@ -175,7 +175,12 @@ export async function updateUser(
     if (input.externalId !== undefined) patch.external_id = normalizeExternalId(input.externalId);
     if (input.forceChangePasswordNextSignIn !== undefined)
       patch.force_change_password = input.forceChangePasswordNextSignIn;
-    if (passwordHash !== undefined) patch.password_hash = passwordHash;
+    if (input.password !== undefined && passwordHash !== undefined) {
+      // The early check above only knew the reference the caller gave (often the id): check the
+      // policy's "not the user name" rule against the principal name the user will have.
+      assertPasswordAllowed(input.password, patch.user_principal_name ?? user.userPrincipalName);
+      patch.password_hash = passwordHash;
+    }
     if (input.accountEnabled === false && user.accountEnabled) {
       const activeGlobalAdministrators = await countActiveRoleMembers(
         trx,
