@@ -3,8 +3,8 @@ import type { JobHandler } from "../scheduler/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { JOB_COMPLETE_SYNC_OFF, JOB_PURGE_USER } from "./directory-jobs.js";
 import { completeSyncOff } from "./sync.service.js";
-import { purgeDueAt } from "./user-rules.js";
 import { deleteUserRows, findUserRowById } from "./user.repository.js";
+import { purgeDueAt } from "./user-rules.js";
 
 /**
  * The directory's scheduled work. Each handler runs inside the scheduler's claim transaction and

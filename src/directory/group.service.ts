@@ -22,9 +22,9 @@ import {
 import type { GroupTable } from "./group.table.js";
 import { normalizeDisplayName } from "./tenant.js";
 import { normalizeExternalId, normalizeMailNickname, type User } from "./user.js";
+import { findUserRowsByIds } from "./user.repository.js";
 import { loadUser, withRoles } from "./user-lookup.js";
 import { tenantWriteBlocker } from "./user-rules.js";
-import { findUserRowsByIds } from "./user.repository.js";
 
 export interface CreateGroupInput {
   displayName: string;
@@ -241,12 +241,16 @@ export async function listGroupMembers(
   groupId: string,
   options: { afterId?: string; limit?: number } = {},
 ): Promise<User[]> {
+  const limit = options.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 999) {
+    throw invalid("PAGE_SIZE_INVALID", "The page size must be between 1 and 999.");
+  }
   await loadTenant(ctx.db, actor, tenantId);
   await requirePermission(ctx.db, actor, tenantId, "directory.read");
   await loadGroup(ctx.db, tenantId, groupId);
   const ids = await listGroupMemberIds(ctx.db, tenantId, groupId, {
     afterId: options.afterId,
-    limit: options.limit ?? 100,
+    limit,
   });
   const rows = await findUserRowsByIds(ctx.db, tenantId, ids);
   rows.sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -46,21 +46,6 @@ export {
 } from "./tenant.service.js";
 export { PER_USER_MFA_STATES, type PerUserMfaState, type User } from "./user.js";
 export {
-  type BulkDeleteOptions,
-  type BulkDeleteResult,
-  type BulkDeleteTarget,
-  type BulkItemResult,
-  bulkDeleteUsers,
-} from "./user-bulk.service.js";
-export {
-  DEFAULT_PAGE_SIZE,
-  type ListUsersOptions,
-  listUsers,
-  MAX_PAGE_SIZE,
-  type UserPage,
-} from "./user-query.service.js";
-export { RECYCLE_BIN_RETENTION_MS } from "./user-rules.js";
-export {
   type CreateUserInput,
   createUser,
   deleteUser,
@@ -71,9 +56,24 @@ export {
   updateUser,
 } from "./user.service.js";
 export {
+  type BulkDeleteOptions,
+  type BulkDeleteResult,
+  type BulkDeleteTarget,
+  type BulkItemResult,
+  bulkDeleteUsers,
+} from "./user-bulk.service.js";
+export {
   type ImportItemResult,
   type ImportUserInput,
   type ImportUsersOptions,
   importUsers,
 } from "./user-import.service.js";
 export { setPerUserMfaState } from "./user-mfa.service.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  type ListUsersOptions,
+  listUsers,
+  MAX_PAGE_SIZE,
+  type UserPage,
+} from "./user-query.service.js";
+export { RECYCLE_BIN_RETENTION_MS } from "./user-rules.js";

@@ -4,7 +4,7 @@ import type { AppContext } from "../shared/app-context.js";
 import { blocked, conflict, invalid, notFound } from "../shared/app-error.js";
 import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
-import { findRole, type RoleDefinition, listRoleDefinitions } from "./role.js";
+import { findRole, listRoleDefinitions, type RoleDefinition } from "./role.js";
 import {
   countActiveRoleMembers,
   deleteRoleAssignment,
@@ -12,9 +12,9 @@ import {
   insertRoleAssignment,
 } from "./role.repository.js";
 import { isActiveGlobalAdministrator, type User } from "./user.js";
+import { findUserRowsByIds } from "./user.repository.js";
 import { loadUser, withRoles } from "./user-lookup.js";
 import { lastGlobalAdministratorError } from "./user-rules.js";
-import { findUserRowsByIds } from "./user.repository.js";
 
 export { listRoleDefinitions };
 
@@ -44,7 +44,10 @@ export async function listRoleMembers(
   await loadTenant(ctx.db, actor, tenantId);
   await requirePermission(ctx.db, actor, tenantId, "directory.read");
   const ids = await findRoleMemberIds(ctx.db, tenantId, role.roleTemplateId);
-  return withRoles(ctx.db, tenantId, await findUserRowsByIds(ctx.db, tenantId, ids));
+  // Role holders are few (admins); listed in a stable order by user principal name.
+  const rows = await findUserRowsByIds(ctx.db, tenantId, ids);
+  rows.sort((a, b) => a.upn_key.localeCompare(b.upn_key));
+  return withRoles(ctx.db, tenantId, rows);
 }
 
 /** Assigns a directory role (Global Administrator or Privileged Role Administrator only). */

@@ -49,6 +49,20 @@ describe.each(TEST_ENGINES)("directory sync on %s", (engine) => {
     expect((await auditEntries(t, org.tenantId)).at(-1)?.action).toBe("sync.turnOn");
   });
 
+  it("a signed-in admin cannot create synced users: they come only through the sync channel", async () => {
+    const org = await createTenantWithAdmin(t);
+    await turnOnSync(t, org.adminActor, org.tenantId);
+    await expectAppError(
+      createUser(t, org.adminActor, org.tenantId, {
+        userPrincipalName: `forged@${org.domain}`,
+        displayName: "Forged",
+        onPremisesSyncEnabled: true,
+      }),
+      "SYNC_CHANNEL_ONLY",
+      "Forbidden",
+    );
+  });
+
   it("synced users can only be created while sync is on", async () => {
     const org = await createTenantWithAdmin(t);
     await expectAppError(

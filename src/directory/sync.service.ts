@@ -145,7 +145,10 @@ function toSyncState(tenant: Tenant): SyncState {
     onPremisesSyncEnabled: tenant.onPremisesSyncEnabled,
     turningOffSince: status === "turningOff" ? tenant.syncOffStartedDateTime : null,
     completesAt: tenant.syncOffCompletesDateTime,
+    // When sync may be turned on (again); null while it is on or turning off.
     canTurnOnAt:
-      status === "off" ? (tenant.syncReenableAfterDateTime ?? tenant.createdDateTime) : null,
+      status === "off" || status === "neverSynced"
+        ? (tenant.syncReenableAfterDateTime ?? tenant.createdDateTime)
+        : null,
   };
 }

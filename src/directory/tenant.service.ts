@@ -17,8 +17,8 @@ import {
   updateTenantRow,
 } from "./tenant.repository.js";
 import { parseUpn, type User, upnKey } from "./user.js";
-import { loadUser } from "./user-lookup.js";
 import { insertUsers } from "./user.repository.js";
+import { loadUser } from "./user-lookup.js";
 
 export interface CreateTenantInput {
   displayName: string;

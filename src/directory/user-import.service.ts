@@ -17,10 +17,10 @@ import {
   parseUpn,
   upnKey,
 } from "./user.js";
-import type { CreateUserInput } from "./user.service.js";
-import { tenantWriteBlocker, upnTakenError } from "./user-rules.js";
-import type { UserTable } from "./user.table.js";
 import { findUserRowByUpnKey, insertUsers } from "./user.repository.js";
+import type { CreateUserInput } from "./user.service.js";
+import type { UserTable } from "./user.table.js";
+import { assertSyncChannel, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
 
 export type ImportUserInput = Omit<CreateUserInput, "password">;
 
@@ -81,12 +81,7 @@ export async function importUsers(
           if (seen.has(key)) throw upnTakenError(upn.userPrincipalName, false);
           const existing = await findUserRowByUpnKey(trx, tenantId, key);
           if (existing) throw upnTakenError(upn.userPrincipalName, existing.deleted_at !== null);
-          if (input.onPremisesSyncEnabled && syncStatus(tenant) !== "on") {
-            throw blocked(
-              "SYNC_NOT_ON",
-              "Synced users can only be created while directory sync is on.",
-            );
-          }
+          if (input.onPremisesSyncEnabled) assertSyncChannel(actor, tenant);
           if (options.initialPassword !== undefined)
             assertPasswordAllowed(options.initialPassword, upn.userPrincipalName);
           const id = newId();

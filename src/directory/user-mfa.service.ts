@@ -3,8 +3,8 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { assertAllowed, loadTenant, resolveActor } from "./directory-access.js";
 import { isAdminUser, type PerUserMfaState, parseMfaState, type User } from "./user.js";
-import { loadUser } from "./user-lookup.js";
 import { updateUserRow } from "./user.repository.js";
+import { loadUser } from "./user-lookup.js";
 
 /**
  * Sets a user's per-user MFA state (SPEC §1: Authentication Administrator for non-admins,

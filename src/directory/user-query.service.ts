@@ -3,8 +3,8 @@ import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
 import { parseMfaState, type User } from "./user.js";
-import { withRoles } from "./user-lookup.js";
 import { listUserRows, type UserOrder } from "./user.repository.js";
+import { withRoles } from "./user-lookup.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;

@@ -1,6 +1,7 @@
-import { type AppError, blocked, conflict } from "../shared/app-error.js";
+import type { Actor } from "../shared/actor.js";
+import { type AppError, blocked, conflict, forbidden } from "../shared/app-error.js";
 import { DAY } from "../shared/clock.js";
-import { isReadOnlySyncedUser, syncedUserReadOnlyError } from "./sync.js";
+import { isReadOnlySyncedUser, syncedUserReadOnlyError, syncStatus } from "./sync.js";
 import type { Tenant } from "./tenant.js";
 import { isActiveGlobalAdministrator, type User } from "./user.js";
 
@@ -65,4 +66,23 @@ export function upnTakenError(userPrincipalName: string, inRecycleBin: boolean):
       : `Another user already has the user principal name ${userPrincipalName}.`,
     { field: "userPrincipalName" },
   );
+}
+
+/**
+ * Synced users arrive only through the sync channel (SCIM, or the operator on the local store),
+ * and only while the tenant's sync is on: a signed-in admin creates cloud users.
+ */
+export function assertSyncChannel(
+  actor: Actor,
+  tenant: Pick<Tenant, "onPremisesSyncEnabled" | "syncOffCompletesDateTime">,
+): void {
+  if (actor.type === "user") {
+    throw forbidden(
+      "SYNC_CHANNEL_ONLY",
+      "Synced users are created by directory sync (SCIM), not by an admin.",
+    );
+  }
+  if (syncStatus(tenant) !== "on") {
+    throw blocked("SYNC_NOT_ON", "Synced users can only be created while directory sync is on.");
+  }
 }

@@ -33,7 +33,13 @@ import {
 } from "./user.repository.js";
 import type { UserTable } from "./user.table.js";
 import { loadUser } from "./user-lookup.js";
-import { purgeDueAt, removalBlocker, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
+import {
+  assertSyncChannel,
+  purgeDueAt,
+  removalBlocker,
+  tenantWriteBlocker,
+  upnTakenError,
+} from "./user-rules.js";
 
 export interface CreateUserInput {
   userPrincipalName: string;
@@ -75,9 +81,7 @@ export async function createUser(
     await requirePermission(trx, actor, tenantId, "users.manage", { isAdmin: false });
     const frozen = tenantWriteBlocker(tenant);
     if (frozen) throw frozen;
-    if (input.onPremisesSyncEnabled && syncStatus(tenant) !== "on") {
-      throw blocked("SYNC_NOT_ON", "Synced users can only be created while directory sync is on.");
-    }
+    if (input.onPremisesSyncEnabled) assertSyncChannel(actor, tenant);
     const upn = parseUpn(input.userPrincipalName, await listTenantDomainNames(trx, tenantId));
     const existing = await findUserRowByUpnKey(trx, tenantId, upnKey(upn.userPrincipalName));
     if (existing) throw upnTakenError(upn.userPrincipalName, existing.deleted_at !== null);
