@@ -44,10 +44,7 @@ export async function createGroup(
 ): Promise<Group> {
   const displayName = normalizeDisplayName(input.displayName);
   return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "groups.manage");
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    await authorizeGroupChange(trx, actor, tenantId);
     const now = ctx.clock.now().toISOString();
     const id = newId();
     await insertGroup(trx, {
@@ -114,10 +111,7 @@ export async function updateGroup(
   input: UpdateGroupInput,
 ): Promise<Group> {
   return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "groups.manage");
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    await authorizeGroupChange(trx, actor, tenantId);
     const group = await loadGroup(trx, tenantId, groupId);
     const patch: Updateable<GroupTable> = {};
     if (input.displayName !== undefined)
@@ -149,10 +143,7 @@ export async function deleteGroup(
   groupId: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "groups.manage");
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    await authorizeGroupChange(trx, actor, tenantId);
     const group = await loadGroup(trx, tenantId, groupId);
     await deleteGroupRow(trx, tenantId, groupId);
     await recordAudit(ctx, trx, {
@@ -173,10 +164,7 @@ export async function addGroupMember(
   userIdOrUpn: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "groups.manage");
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    await authorizeGroupChange(trx, actor, tenantId);
     await loadGroup(trx, tenantId, groupId);
     const { user } = await loadUser(trx, tenantId, userIdOrUpn);
     try {
@@ -212,10 +200,7 @@ export async function removeGroupMember(
   userIdOrUpn: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "groups.manage");
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    await authorizeGroupChange(trx, actor, tenantId);
     await loadGroup(trx, tenantId, groupId);
     const { user } = await loadUser(trx, tenantId, userIdOrUpn, "any");
     if ((await deleteGroupMember(trx, tenantId, groupId, user.id)) === 0) {
@@ -255,6 +240,14 @@ export async function listGroupMembers(
   const rows = await findUserRowsByIds(ctx.db, tenantId, ids);
   rows.sort((a, b) => (a.id < b.id ? -1 : 1));
   return withRoles(ctx.db, tenantId, rows);
+}
+
+/** Groups change only in a live (not frozen) tenant, by GA or User Administrator. */
+async function authorizeGroupChange(db: Executor, actor: Actor, tenantId: string): Promise<void> {
+  const tenant = await loadTenant(db, actor, tenantId);
+  await requirePermission(db, actor, tenantId, "groups.manage");
+  const frozen = tenantWriteBlocker(tenant);
+  if (frozen) throw frozen;
 }
 
 async function loadGroup(db: Executor, tenantId: string, groupId: string): Promise<Group> {
