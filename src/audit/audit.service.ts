@@ -1,6 +1,6 @@
 import { actorId } from "../shared/actor.js";
-import { invalid } from "../shared/app-error.js";
 import type { AppContext } from "../shared/app-context.js";
+import { invalid } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
 import type { Executor } from "../store/database.js";
 import {

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { openWithKey, sealWithKey } from "../security/secret-box.js";
-import { blocked } from "../shared/app-error.js";
 import type { AppContext } from "../shared/app-context.js";
+import { blocked } from "../shared/app-error.js";
 import type { Executor } from "../store/database.js";
 import { AUDIT_ERROR } from "./audit.js";
 import { findAuditKey, insertAuditKeyIfAbsent } from "./audit.repository.js";

@@ -4,10 +4,9 @@ import { hashPassword } from "../security/password-hash.js";
 import { assertPasswordAllowed } from "../security/password-policy.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { blocked, invalid, isAppError } from "../shared/app-error.js";
+import { invalid, isAppError } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
-import { syncStatus } from "./sync.js";
 import { normalizeDisplayName } from "./tenant.js";
 import { listTenantDomainNames } from "./tenant.repository.js";
 import {

@@ -5,14 +5,14 @@ import { hashPassword } from "../security/password-hash.js";
 import { assertPasswordAllowed } from "../security/password-policy.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { blocked, conflict, invalid } from "../shared/app-error.js";
+import { conflict, invalid } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
 import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
 import { assertAllowed, loadTenant, requirePermission, resolveActor } from "./directory-access.js";
 import { JOB_PURGE_USER } from "./directory-jobs.js";
 import { ROLES } from "./role.js";
 import { countActiveRoleMembers } from "./role.repository.js";
-import { isReadOnlySyncedUser, syncedUserReadOnlyError, syncStatus } from "./sync.js";
+import { isReadOnlySyncedUser, syncedUserReadOnlyError } from "./sync.js";
 import { normalizeDisplayName } from "./tenant.js";
 import { listTenantDomainNames } from "./tenant.repository.js";
 import {

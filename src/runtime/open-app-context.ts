@@ -30,7 +30,12 @@ export async function openAppContext(
       "TENANTRY_HASH_COST=low: passwords are hashed with cheap parameters (tests and demos only)",
     );
   }
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (error) =>
+      log.warn({ err: error }, "an idle database connection failed; it will be replaced"),
+  });
   try {
     if (options.migrate !== false) {
       const { applied } = await migrateToLatest(store.db, store.engine);

@@ -2,7 +2,7 @@
  * The one place where SQLite and PostgreSQL differ. Repositories and migrations ask this module
  * instead of checking the engine themselves.
  */
-import { sql, type RawBuilder } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 
 export type Engine = "sqlite" | "postgres";
 

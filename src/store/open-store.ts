@@ -4,8 +4,8 @@ import BetterSqlite3 from "better-sqlite3";
 import {
   Kysely,
   PostgresDialect,
-  SqliteDialect,
   type SqliteDatabase,
+  SqliteDialect,
   type SqliteStatement,
 } from "kysely";
 import pg from "pg";
@@ -20,6 +20,12 @@ export interface StoreOptions {
   dataDir?: string | undefined;
   /** PostgreSQL pool size. */
   maxConnections?: number;
+  /**
+   * Told when an idle PostgreSQL connection dies (server restart, admin termination). The pool
+   * drops that connection and opens a new one on the next query; without a listener, pg would
+   * crash the process instead.
+   */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface Store {
@@ -32,12 +38,18 @@ export interface Store {
 
 /** Opens the store: SQLite (WAL, foreign keys on) by default, PostgreSQL when a URL is given. */
 export function openStore(options: StoreOptions): Store {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.maxConnections ?? 10);
+  if (options.databaseUrl) {
+    return openPostgres(
+      options.databaseUrl,
+      options.maxConnections ?? 10,
+      options.onConnectionError,
+    );
+  }
   const file = options.sqliteFile ?? path.join(options.dataDir ?? "data", "tenantry.db");
   return openSqlite(file);
 }
 
-function openPostgres(url: string, max: number): Store {
+function openPostgres(url: string, max: number, onConnectionError?: (error: Error) => void): Store {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new Error("DATABASE_URL must start with postgres:// or postgresql://");
   }
@@ -50,6 +62,7 @@ function openPostgres(url: string, max: number): Store {
         oid === 20 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
     },
   });
+  pool.on("error", (error) => onConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
