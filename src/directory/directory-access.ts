@@ -1,11 +1,12 @@
 import type { Transaction } from "kysely";
-import type { Actor } from "../shared/actor.js";
+import { type Actor, actorTenantId } from "../shared/actor.js";
 import { forbidden, notFound } from "../shared/app-error.js";
 import type { Database, Executor } from "../store/database.js";
+import { findApplicationRow } from "./application.repository.js";
 import { toRoleNames, toTenant } from "./directory-mappers.js";
 import { isAllowed, type Permission, type PermissionTarget, rolesAllowed } from "./permissions.js";
 import { ROLES, type RoleName } from "./role.js";
-import { findRoleTemplateIdsOfUsers } from "./role.repository.js";
+import { findApplicationRoleTemplateIds, findRoleTemplateIdsOfUsers } from "./role.repository.js";
 import type { Tenant } from "./tenant.js";
 import { findTenantRow, findTenantRowForUpdate } from "./tenant.repository.js";
 import { findUserRowById } from "./user.repository.js";
@@ -31,7 +32,8 @@ export async function loadTenant(
   tenantId: string,
   options: { forUpdate?: boolean; rowLocks?: boolean } = {},
 ): Promise<Tenant> {
-  const hidden = actor.type === "user" && actor.tenantId !== tenantId;
+  const own = actorTenantId(actor);
+  const hidden = own !== null && own !== tenantId;
   const row = hidden
     ? undefined
     : options.forUpdate
@@ -48,9 +50,19 @@ export async function resolveActor(
   actor: Actor,
   tenantId: string,
 ): Promise<ResolvedActor> {
-  if (actor.type !== "user") return { actor, userId: null, roles: [], privileged: true };
-  if (actor.tenantId !== tenantId)
+  if (actor.type === "operator" || actor.type === "system") {
+    return { actor, userId: null, roles: [], privileged: true };
+  }
+  if (actor.tenantId !== tenantId) {
     throw notFound("TENANT_NOT_FOUND", `No organization with id ${tenantId}.`);
+  }
+  if (actor.type === "application") {
+    if (!(await findApplicationRow(db, tenantId, actor.applicationId))) {
+      throw forbidden("ACTOR_INACTIVE", "This application was removed.");
+    }
+    const roleIds = await findApplicationRoleTemplateIds(db, tenantId, actor.applicationId);
+    return { actor, userId: null, roles: toRoleNames(roleIds), privileged: false };
+  }
   const row = await findUserRowById(db, tenantId, actor.userId);
   if (!row || row.deleted_at !== null || !row.account_enabled) {
     throw forbidden("ACTOR_INACTIVE", "Your account is disabled or deleted.");

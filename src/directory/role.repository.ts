@@ -84,3 +84,19 @@ export async function countActiveRoleMembers(
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** Role template ids assigned to an application. */
+export async function findApplicationRoleTemplateIds(
+  db: Executor,
+  tenantId: string,
+  applicationId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("application_role_assignment")
+    .select("role_template_id")
+    .where("tenant_id", "=", tenantId)
+    .where("application_id", "=", applicationId)
+    .orderBy("role_template_id")
+    .execute();
+  return rows.map((r) => r.role_template_id);
+}

@@ -12,7 +12,7 @@ import {
   insertRoleAssignment,
 } from "./role.repository.js";
 import { isActiveGlobalAdministrator, type User } from "./user.js";
-import { findUserRowsByIds } from "./user.repository.js";
+import { bumpSecurityEpoch, findUserRowsByIds } from "./user.repository.js";
 import { loadUser, withRoles } from "./user-lookup.js";
 import { lastGlobalAdministratorError } from "./user-rules.js";
 
@@ -132,6 +132,8 @@ export async function removeRole(
         throw lastGlobalAdministratorError(user.userPrincipalName);
     }
     await deleteRoleAssignment(trx, tenantId, user.id, role.roleTemplateId);
+    // Sessions that relied on the role end now, not at their expiry (SPEC §2).
+    await bumpSecurityEpoch(trx, tenantId, user.id);
     await recordAudit(ctx, trx, {
       tenantId,
       actor,

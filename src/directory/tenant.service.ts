@@ -36,8 +36,9 @@ export async function createTenant(
   actor: Actor,
   input: CreateTenantInput,
 ): Promise<{ tenant: Tenant; admin: User }> {
-  if (actor.type === "user")
+  if (actor.type !== "operator") {
     throw forbidden("OPERATOR_ONLY", "Only the operator can create organizations.");
+  }
   const displayName = normalizeDisplayName(input.displayName, "name");
   const domain = normalizeDomain(input.domain);
   const upn = parseUpn(input.admin.userPrincipalName, [domain]);

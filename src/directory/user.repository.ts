@@ -215,3 +215,13 @@ export async function listLiveUserIdsAfter(
   const rows = await q.orderBy("id").limit(options.limit).execute();
   return rows.map((r) => r.id);
 }
+
+/** Ends every session issued before now (password changed, role removed, account disabled). */
+export async function bumpSecurityEpoch(db: Executor, tenantId: string, id: string): Promise<void> {
+  await db
+    .updateTable("app_user")
+    .set((eb) => ({ security_epoch: eb("security_epoch", "+", 1) }))
+    .where("tenant_id", "=", tenantId)
+    .where("id", "=", id)
+    .execute();
+}

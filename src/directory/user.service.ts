@@ -25,6 +25,7 @@ import {
   upnKey,
 } from "./user.js";
 import {
+  bumpSecurityEpoch,
   deleteUserRows,
   findUserRowByUpnKey,
   insertUsers,
@@ -206,6 +207,10 @@ export async function updateUser(
     } catch (error) {
       if (isUniqueViolation(error)) throw upnTakenError(input.userPrincipalName ?? "", false);
       throw error;
+    }
+    // A new password or a disabled account ends the user's sessions at once (SPEC §2).
+    if (passwordHash !== undefined || input.accountEnabled === false) {
+      await bumpSecurityEpoch(trx, tenantId, user.id);
     }
     await recordAudit(ctx, trx, {
       tenantId,

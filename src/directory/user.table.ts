@@ -1,4 +1,4 @@
-import type { SqlBool } from "kysely";
+import type { Generated, SqlBool } from "kysely";
 
 /** `app_user` because `user` is reserved in PostgreSQL. */
 export interface UserTable {
@@ -20,6 +20,11 @@ export interface UserTable {
   updated_at: string;
   /** Set while the user is in the recycle bin. */
   deleted_at: string | null;
+  /**
+   * Bumped when the password changes, a role is removed or the account is disabled: sessions
+   * issued under an older epoch stop working at once (SPEC §2).
+   */
+  security_epoch: Generated<number>;
 }
 
 export interface RoleAssignmentTable {

@@ -39,6 +39,7 @@ export async function buildServer(
     reply.header("request-id", request.id);
     reply.header("client-request-id", request.id);
   });
+  app.decorateRequest("auth", null);
   registerErrorHandling(app, ctx.clock);
 
   await app.register(healthRoutes(ctx));

@@ -1,7 +1,8 @@
 /**
- * Who is acting. Services load a user actor's roles themselves, inside their transaction, so a
- * role removed a moment ago is never trusted. The `operator` acts from the local CLI on the
- * store itself (e.g. `tenantry tenant create`), the `system` on behalf of the scheduler.
+ * Who is acting. Services load an actor's roles themselves, inside their transaction, so a role
+ * removed a moment ago is never trusted. A signed-in `user` or an `application` (client
+ * credentials) acts within its tenant; the `operator` acts from the local CLI on the store itself
+ * (e.g. `tenantry tenant create`), the `system` on behalf of the scheduler.
  */
 export type Actor =
   | {
@@ -9,10 +10,27 @@ export type Actor =
       readonly tenantId: string;
       readonly userId: string;
       readonly requestId?: string;
+      /** The session the request came with, when it came over HTTP. */
+      readonly sessionId?: string;
+    }
+  | {
+      readonly type: "application";
+      readonly tenantId: string;
+      readonly applicationId: string;
+      readonly requestId?: string;
+      readonly sessionId?: string;
     }
   | { readonly type: "operator"; readonly requestId?: string }
   | { readonly type: "system"; readonly requestId?: string };
 
+/** The id recorded as the audit entry's actor: a user's or an application's. */
 export function actorId(actor: Actor): string | null {
-  return actor.type === "user" ? actor.userId : null;
+  if (actor.type === "user") return actor.userId;
+  if (actor.type === "application") return actor.applicationId;
+  return null;
+}
+
+/** The tenant a user or application belongs to; operator and system act on any. */
+export function actorTenantId(actor: Actor): string | null {
+  return actor.type === "user" || actor.type === "application" ? actor.tenantId : null;
 }

@@ -1,12 +1,18 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "../audit/audit.table.js";
+import type {
+  ApplicationRoleAssignmentTable,
+  ApplicationSecretTable,
+  ApplicationTable,
+} from "../directory/application.table.js";
 import type { GroupMemberTable, GroupTable } from "../directory/group.table.js";
 import type { TenantDomainTable, TenantTable } from "../directory/tenant.table.js";
 import type { RoleAssignmentTable, UserTable } from "../directory/user.table.js";
 import type { ScheduledJobTable } from "../scheduler/scheduled-job.table.js";
+import type { SecurityTables } from "../security/security.table.js";
 
 /** Every table, as Kysely sees it. Each area declares its own rows in `*.table.ts`. */
-export interface Database {
+export interface Database extends SecurityTables {
   tenant: TenantTable;
   tenant_domain: TenantDomainTable;
   app_user: UserTable;
@@ -17,6 +23,9 @@ export interface Database {
   audit_chain_head: AuditChainHeadTable;
   audit_key: AuditKeyTable;
   scheduled_job: ScheduledJobTable;
+  application: ApplicationTable;
+  application_secret: ApplicationSecretTable;
+  application_role_assignment: ApplicationRoleAssignmentTable;
 }
 
 /** Repositories take either the database or an open transaction. */

@@ -4,6 +4,7 @@ import type { Engine } from "./engine.js";
 import { directoryMigration } from "./migrations/0001-directory.js";
 import { auditMigration } from "./migrations/0002-audit.js";
 import { schedulerMigration } from "./migrations/0003-scheduler.js";
+import { securityMigration } from "./migrations/0004-security.js";
 
 /** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -11,6 +12,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0001-directory": directoryMigration(engine),
     "0002-audit": auditMigration(engine),
     "0003-scheduler": schedulerMigration(engine),
+    "0004-security": securityMigration(engine),
   };
 }
 
