@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { AppContext } from "../shared/app-context.js";
+import { registerApiRoutes } from "./api-routes.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { healthRoutes } from "./health.routes.js";
 import { resolveRequestId } from "./request-id.js";
@@ -43,5 +44,6 @@ export async function buildServer(
   registerErrorHandling(app, ctx.clock);
 
   await app.register(healthRoutes(ctx));
+  await registerApiRoutes(app, ctx);
   return app;
 }

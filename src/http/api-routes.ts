@@ -1,0 +1,22 @@
+import type { FastifyInstance } from "fastify";
+import type { AppContext } from "../shared/app-context.js";
+import { applicationsRoutes } from "./applications.routes.js";
+import { authRoutes } from "./auth.routes.js";
+import { deletedItemsRoutes } from "./deleted-items.routes.js";
+import { directoryRolesRoutes } from "./directory-roles.routes.js";
+import { meAuthenticationRoutes } from "./me-authentication.routes.js";
+import { oauthRoutes } from "./oauth.routes.js";
+import { userAuthenticationRoutes } from "./user-authentication.routes.js";
+import { usersRoutes } from "./users.routes.js";
+
+/** Every area's routes; one plugin per file, one line here each. */
+export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  await app.register(authRoutes(ctx));
+  await app.register(meAuthenticationRoutes(ctx));
+  await app.register(userAuthenticationRoutes(ctx));
+  await app.register(applicationsRoutes(ctx));
+  await app.register(oauthRoutes(ctx));
+  await app.register(directoryRolesRoutes(ctx));
+  await app.register(usersRoutes(ctx));
+  await app.register(deletedItemsRoutes(ctx));
+}
