@@ -1,5 +1,37 @@
+export type {
+  AddPasswordInput,
+  Application,
+  NewPasswordCredential,
+  PasswordCredential,
+} from "./application.js";
+export { DEFAULT_SECRET_LIFETIME_MS, MAX_SECRET_LIFETIME_YEARS } from "./application.js";
+export {
+  addApplicationPassword,
+  type CreateApplicationInput,
+  createApplication,
+  deleteApplication,
+  getApplication,
+  listApplications,
+  removeApplicationPassword,
+  type UpdateApplicationInput,
+  updateApplication,
+} from "./application.service.js";
+export {
+  assignApplicationRole,
+  listApplicationRoles,
+  listApplicationsWithRole,
+  removeApplicationRole,
+} from "./application-role.service.js";
 export { directoryJobHandlers } from "./directory-job-handlers.js";
 export { JOB_COMPLETE_SYNC_OFF, JOB_PURGE_USER } from "./directory-jobs.js";
+export {
+  addDirectoryRoleMember,
+  type DirectoryRoleMember,
+  getDirectoryRole,
+  listDirectoryRoleMembers,
+  listDirectoryRoles,
+  removeDirectoryRoleMember,
+} from "./directory-role.service.js";
 export type { Group } from "./group.js";
 export {
   addGroupMember,

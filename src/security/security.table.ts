@@ -32,6 +32,8 @@ export interface MfaChallengeTable {
   expires_at: string;
   used_at: string | null;
   failed_attempts: number;
+  /** The user's `security_epoch` when the password was checked: a later change voids the challenge. */
+  user_epoch: number;
 }
 
 /** A software OATH (TOTP) method; the secret is sealed with the master key (SPEC §2). */

@@ -41,6 +41,7 @@ export function securityMigration(_engine: Engine) {
         .addColumn("expires_at", "text", (c) => c.notNull())
         .addColumn("used_at", "text")
         .addColumn("failed_attempts", "integer", (c) => c.notNull().defaultTo(0))
+        .addColumn("user_epoch", "integer", (c) => c.notNull())
         .addPrimaryKeyConstraint("mfa_challenge_pk", ["tenant_id", "id"])
         .addForeignKeyConstraint(
           "mfa_challenge_user_fk",
@@ -49,6 +50,14 @@ export function securityMigration(_engine: Engine) {
           ["tenant_id", "id"],
           (fk) => fk.onDelete("cascade"),
         )
+        .execute();
+      // The second sign-in step finds its challenge by its random id alone (the caller has no
+      // tenant yet to name).
+      await db.schema
+        .createIndex("mfa_challenge_id_idx")
+        .on("mfa_challenge")
+        .column("id")
+        .unique()
         .execute();
 
       await db.schema
@@ -157,6 +166,12 @@ export function securityMigration(_engine: Engine) {
           ["tenant_id", "id"],
           (fk) => fk.onDelete("cascade"),
         )
+        .execute();
+      // Graph's /directoryRoles/{id}/members lists a role's applications.
+      await db.schema
+        .createIndex("application_role_assignment_role_idx")
+        .on("application_role_assignment")
+        .columns(["tenant_id", "role_template_id"])
         .execute();
     },
   };
