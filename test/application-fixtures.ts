@@ -6,7 +6,6 @@ import {
   createApplication,
   type RoleName,
 } from "../src/directory/index.js";
-import { issueSession } from "../src/security/index.js";
 import type { Actor } from "../src/shared/actor.js";
 import { OPERATOR, type TenantFixture } from "./directory-fixtures.js";
 import type { TestContext } from "./test-context.js";
@@ -40,25 +39,6 @@ export async function createApplicationWithSecret(
     keyId: secret.keyId,
     actor: { type: "application", tenantId: org.tenantId, applicationId: application.id },
   };
-}
-
-/** `Authorization` header of a fresh full session for a user, issued by the session service. */
-export async function userAuthorization(
-  t: TestContext,
-  tenantId: string,
-  userId: string,
-): Promise<{ authorization: string }> {
-  const issued = await t.db.transaction().execute((trx) =>
-    issueSession(t, trx, {
-      tenantId,
-      subjectType: "user",
-      subjectId: userId,
-      kind: "full",
-      userEpoch: 0,
-      authenticatedAt: t.clock.now(),
-    }),
-  );
-  return { authorization: `Bearer ${issued.accessToken}` };
 }
 
 /** POSTs a form-encoded token request. */

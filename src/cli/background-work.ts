@@ -1,6 +1,10 @@
 import { directoryJobHandlers } from "../directory/index.js";
 import { Scheduler } from "../scheduler/index.js";
+import { runSecurityHousekeeping } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
+
+/** Expired sessions, challenges and throttle counters are swept this often. */
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Work that runs beside the HTTP server for as long as the process serves. */
 export interface BackgroundWork {
@@ -22,5 +26,16 @@ export async function startBackgroundWork(ctx: AppContext): Promise<BackgroundWo
   );
   scheduler.start();
   ctx.log.info({ pollMs: ctx.config.schedulerPollMs }, "scheduler started");
-  return { stop: () => scheduler.stop() };
+  const housekeeping = setInterval(() => {
+    runSecurityHousekeeping(ctx)
+      .then((deleted) => ctx.log.debug(deleted, "security housekeeping"))
+      .catch((error: unknown) => ctx.log.warn({ err: error }, "security housekeeping failed"));
+  }, HOUSEKEEPING_INTERVAL_MS);
+  housekeeping.unref();
+  return {
+    stop: async () => {
+      clearInterval(housekeeping);
+      await scheduler.stop();
+    },
+  };
 }

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userAuthorization } from "../../test/application-fixtures.js";
 import {
   auditActions,
   createTenantWithAdmin,
   createUserWithRoles,
   type TenantFixture,
 } from "../../test/directory-fixtures.js";
+import { bearerFor } from "../../test/http-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { buildServer } from "./build-server.js";
 
@@ -19,7 +19,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
     t = await createTestContext(engine);
     app = await buildServer(t, { logger: false });
     org = await createTenantWithAdmin(t);
-    headers = await userAuthorization(t, org.tenantId, org.admin.id);
+    headers = await bearerFor(t, org.tenantId, org.admin.id);
   });
   afterAll(async () => {
     await app.close();
@@ -93,10 +93,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
 
   it("refuses registration by a non-Global Administrator with 403 INSUFFICIENT_ROLE", async () => {
     const { user } = await createUserWithRoles(t, org, "useradmin", ["userAdministrator"]);
-    const { response, body } = await register(
-      "Nope",
-      await userAuthorization(t, org.tenantId, user.id),
-    );
+    const { response, body } = await register("Nope", await bearerFor(t, org.tenantId, user.id));
     expect(response.statusCode).toBe(403);
     expect(body.error.code).toBe("INSUFFICIENT_ROLE");
   });
@@ -173,7 +170,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
   it("answers 404 to another organization's admin", async () => {
     const { body: created } = await register("Private");
     const other = await createTenantWithAdmin(t);
-    const otherHeaders = await userAuthorization(t, other.tenantId, other.admin.id);
+    const otherHeaders = await bearerFor(t, other.tenantId, other.admin.id);
     for (const method of ["GET", "DELETE"] as const) {
       const response = await app.inject({
         method,

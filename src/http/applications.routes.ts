@@ -13,10 +13,10 @@ import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
 import {
   applicationKey,
-  odataContext,
   toGraphApplication,
   toGraphPasswordCredential,
 } from "./graph-application.js";
+import { odataContext } from "./odata.js";
 
 const DisplayName = Type.String({ minLength: 1, maxLength: 256 });
 const CreateApplicationBody = Type.Object({ displayName: DisplayName });

@@ -1,4 +1,9 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type RawServerDefault,
+} from "fastify";
 import type { AppContext } from "../shared/app-context.js";
 import { registerApiRoutes } from "./api-routes.js";
 import { registerErrorHandling } from "./error-handler.js";
@@ -23,11 +28,11 @@ export async function buildServer(
   ctx: AppContext,
   options: BuildServerOptions = {},
 ): Promise<FastifyInstance> {
-  const common = {
+  const common: FastifyHttpOptions<RawServerDefault> = {
     // Our own id resolution honours both Graph headers; Fastify's reads just one.
     requestIdHeader: false as const,
-    genReqId: (req: { headers: Parameters<typeof resolveRequestId>[0] }) =>
-      resolveRequestId(req.headers),
+    trustProxy: ctx.config.trustProxy,
+    genReqId: (req) => resolveRequestId(req.headers),
   };
   // Typed as Fastify's logger so the instance has the plain `FastifyInstance` type.
   const loggerInstance: FastifyBaseLogger = ctx.log;

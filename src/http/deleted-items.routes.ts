@@ -4,7 +4,8 @@ import { getUser, listUsers, purgeUser, restoreUser } from "../directory/index.j
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { baseUrl, toGraphUser } from "./graph-user.js";
+import { toGraphUser } from "./graph-user.js";
+import { baseUrl, odataContext } from "./odata.js";
 
 const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
 const ListQuery = Type.Object({
@@ -38,7 +39,7 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
             ? `${baseUrl(request)}/v1.0/directory/deletedItems/${cast}?$top=${top}&$skiptoken=${encodeURIComponent(page.nextCursor)}`
             : undefined;
           return {
-            "@odata.context": `${baseUrl(request)}/v1.0/$metadata#directoryObjects`,
+            "@odata.context": odataContext(request, "directoryObjects"),
             ...(next ? { "@odata.nextLink": next } : {}),
             value: page.users.map((u) => ({
               "@odata.type": "#microsoft.graph.user",
@@ -56,7 +57,7 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
         const { actor, session } = requireAuth(request);
         const user = await getUser(ctx, actor, session.tenantId, request.params.id, "deleted");
         return {
-          "@odata.context": `${baseUrl(request)}/v1.0/$metadata#directoryObjects/$entity`,
+          "@odata.context": odataContext(request, "directoryObjects/$entity"),
           "@odata.type": "#microsoft.graph.user",
           ...toGraphUser(user),
         };
@@ -70,7 +71,7 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
         const { actor, session } = requireAuth(request);
         const user = await restoreUser(ctx, actor, session.tenantId, request.params.id);
         return {
-          "@odata.context": `${baseUrl(request)}/v1.0/$metadata#directoryObjects/$entity`,
+          "@odata.context": odataContext(request, "directoryObjects/$entity"),
           "@odata.type": "#microsoft.graph.user",
           ...toGraphUser(user),
         };

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   applicationAuthorization,
   createApplicationWithSecret,
-  userAuthorization,
 } from "../../test/application-fixtures.js";
 import {
   auditEntries,
@@ -11,6 +10,7 @@ import {
   createUserWithRoles,
   type TenantFixture,
 } from "../../test/directory-fixtures.js";
+import { bearerFor } from "../../test/http-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { ROLES } from "../directory/index.js";
 import { buildServer } from "./build-server.js";
@@ -26,7 +26,7 @@ describe.each(TEST_ENGINES)("/v1.0/directoryRoles on %s", (engine) => {
     t = await createTestContext(engine);
     app = await buildServer(t, { logger: false });
     org = await createTenantWithAdmin(t);
-    headers = await userAuthorization(t, org.tenantId, org.admin.id);
+    headers = await bearerFor(t, org.tenantId, org.admin.id);
   });
   afterAll(async () => {
     await app.close();
@@ -151,7 +151,7 @@ describe.each(TEST_ENGINES)("/v1.0/directoryRoles on %s", (engine) => {
   it("answers 404 to another organization's admin for this organization's members", async () => {
     const { application } = await createApplicationWithSecret(t, org, "Mine");
     const other = await createTenantWithAdmin(t);
-    const otherHeaders = await userAuthorization(t, other.tenantId, other.admin.id);
+    const otherHeaders = await bearerFor(t, other.tenantId, other.admin.id);
     const response = await addMember(READER, application.id, otherHeaders);
     expect(response.statusCode).toBe(404);
     expect((await members(READER)).map((m) => m.id)).not.toContain(application.id);

@@ -10,7 +10,8 @@ import {
 import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { odataContext, toGraphDirectoryObject, toGraphDirectoryRole } from "./graph-application.js";
+import { toGraphDirectoryObject, toGraphDirectoryRole } from "./graph-application.js";
+import { odataContext } from "./odata.js";
 
 const RoleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }) });
 const MemberParams = Type.Object({

@@ -1,4 +1,3 @@
-import type { FastifyRequest } from "fastify";
 import type {
   Application,
   DirectoryRoleMember,
@@ -6,11 +5,6 @@ import type {
   PasswordCredential,
   RoleDefinition,
 } from "../directory/index.js";
-
-/** `<scheme>://<host>/v1.0/$metadata#<fragment>`, Graph's `@odata.context`. */
-export function odataContext(request: FastifyRequest, fragment: string): string {
-  return `${request.protocol}://${request.host}/v1.0/$metadata#${fragment}`;
-}
 
 /**
  * The application's path key: its object id, or the client id from Graph's alternate key

@@ -1,10 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { User } from "../directory/index.js";
-
-/** The request's own scheme and host, for absolute links (`@odata.context`, `@odata.nextLink`). */
-export function baseUrl(request: FastifyRequest): string {
-  return `${request.protocol}://${request.host}`;
-}
+import { odataContext } from "./odata.js";
 
 /**
  * Microsoft Graph's `user` resource. Graph's default properties come first (businessPhones …
@@ -33,5 +29,5 @@ export function toGraphUser(user: User) {
 }
 
 export function userContext(request: FastifyRequest, entity: boolean): string {
-  return `${baseUrl(request)}/v1.0/$metadata#users${entity ? "/$entity" : ""}`;
+  return odataContext(request, entity ? "users/$entity" : "users");
 }

@@ -3,7 +3,8 @@ import type { FastifyPluginAsync } from "fastify";
 import { createUser, deleteUser, getUser, listUsers, updateUser } from "../directory/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { baseUrl, toGraphUser, userContext } from "./graph-user.js";
+import { toGraphUser, userContext } from "./graph-user.js";
+import { baseUrl } from "./odata.js";
 
 const PasswordProfile = Type.Object({
   password: Type.Optional(Type.String({ maxLength: 256 })),

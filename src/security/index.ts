@@ -4,6 +4,7 @@ export {
   issueClientCredentialsToken,
   OAUTH_ERROR,
 } from "./client-credentials.service.js";
+export { type HousekeepingResult, runSecurityHousekeeping } from "./housekeeping.service.js";
 export { getPerUserMfaState, resetMfaMethods } from "./mfa-admin.service.js";
 export type { TotpMethod, TotpMethodStatus } from "./mfa-method.js";
 export {

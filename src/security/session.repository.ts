@@ -82,3 +82,22 @@ export async function deleteExpiredSessions(db: Executor, before: string): Promi
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** Deletes MFA challenges that expired before `before`. */
+export async function deleteExpiredChallenges(db: Executor, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom("mfa_challenge")
+    .where("expires_at", "<", before)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** Deletes throttle counters whose last failure is older than `before`: they no longer count. */
+export async function deleteStaleThrottles(db: Executor, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom("signin_throttle")
+    .where("last_failure_at", "<", before)
+    .where((eb) => eb.or([eb("blocked_until", "is", null), eb("blocked_until", "<", before)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

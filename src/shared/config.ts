@@ -19,6 +19,12 @@ export interface Config {
   /** How often the scheduler looks for due work; `TENANTRY_SCHEDULER_POLL_MS`, default 1000. */
   schedulerPollMs: number;
   logLevel: string;
+  /**
+   * Which reverse proxies to believe about the client's address (`X-Forwarded-For`), as Fastify's
+   * `trustProxy`: `TENANTRY_TRUST_PROXY` = `true`, or a comma-separated list of
+   * addresses/CIDRs. Default: none, so sign-in throttling by address sees the direct peer.
+   */
+  trustProxy: boolean | string;
 }
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
@@ -33,6 +39,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretKey: env.TENANTRY_SECRET_KEY || undefined,
     schedulerPollMs: readInteger(env, "TENANTRY_SCHEDULER_POLL_MS", 1000),
     logLevel: env.TENANTRY_LOG_LEVEL || "info",
+    trustProxy: parseTrustProxy(env.TENANTRY_TRUST_PROXY),
   };
 }
 
@@ -40,6 +47,16 @@ function parseHashCost(value: string | undefined): Config["hashCost"] {
   if (value === undefined || value === "" || value === "default") return "default";
   if (value === "low") return "low";
   throw invalid("CONFIG_INVALID", `TENANTRY_HASH_COST must be "low" or "default", got "${value}".`);
+}
+
+function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined || value === "" || value === "false") return false;
+  if (value === "true") return true;
+  if (/^[0-9a-fA-F.:/,\s]+$/.test(value)) return value;
+  throw invalid(
+    "CONFIG_INVALID",
+    `TENANTRY_TRUST_PROXY must be true, false or a list of addresses, got "${value}".`,
+  );
 }
 
 function readSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
