@@ -87,7 +87,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
     expect((await app.inject({ method: "DELETE", url, headers })).statusCode).toBe(204);
     const gone = await app.inject({ method: "GET", url, headers });
     expect(gone.statusCode).toBe(404);
-    expect(gone.json().error.code).toBe("APPLICATION_NOT_FOUND");
+    expect(gone.json().error.details[0].code).toBe("APPLICATION_NOT_FOUND");
     expect((await auditActions(t, org.tenantId)).at(-1)).toBe("application.delete");
   });
 
@@ -95,7 +95,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
     const { user } = await createUserWithRoles(t, org, "useradmin", ["userAdministrator"]);
     const { response, body } = await register("Nope", await bearerFor(t, org.tenantId, user.id));
     expect(response.statusCode).toBe(403);
-    expect(body.error.code).toBe("INSUFFICIENT_ROLE");
+    expect(body.error.details[0].code).toBe("INSUFFICIENT_ROLE");
   });
 
   it("refuses a request without a token with 401", async () => {
@@ -152,7 +152,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
       payload,
     });
     expect(again.statusCode).toBe(404);
-    expect(again.json().error.code).toBe("SECRET_NOT_FOUND");
+    expect(again.json().error.details[0].code).toBe("SECRET_NOT_FOUND");
   });
 
   it("refuses a secret ending more than two years ahead with 400", async () => {
@@ -164,7 +164,7 @@ describe.each(TEST_ENGINES)("/v1.0/applications on %s", (engine) => {
       payload: { passwordCredential: { endDateTime: "2099-01-01T00:00:00Z" } },
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe("SECRET_END_INVALID");
+    expect(response.json().error.details[0].code).toBe("SECRET_END_INVALID");
   });
 
   it("answers 404 to another organization's admin", async () => {

@@ -263,6 +263,6 @@ describe.each(TEST_ENGINES)("sign-in with MFA over HTTP on %s", (engine) => {
       { token },
     );
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe("MFA_CODE_INVALID");
+    expect(response.json().error.details[0].code).toBe("MFA_CODE_INVALID");
   });
 });

@@ -86,7 +86,7 @@ describe.each(TEST_ENGINES)("password sign-in over HTTP on %s", (engine) => {
   it("refuses a body without a password with 400 BadRequest", async () => {
     const response = await postJson(app, "/auth/signin", { userPrincipalName: "a@b.example" });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe("BadRequest");
+    expect(response.json().error.code).toBe("Request_BadRequest");
   });
 
   it("audits a failed and a successful sign-in, and the chain verifies", async () => {
@@ -166,9 +166,9 @@ describe.each(TEST_ENGINES)("password sign-in over HTTP on %s", (engine) => {
     const { changeToken } = (await signInOverHttp(app, user.userPrincipalName)).json();
     const short = await postJson(app, "/auth/password", { changeToken, newPassword: "short" });
     expect(short.statusCode).toBe(400);
-    expect(short.json().error.code).toBe("PASSWORD_TOO_SHORT");
+    expect(short.json().error.details[0].code).toBe("PASSWORD_TOO_SHORT");
     const same = await postJson(app, "/auth/password", { changeToken, newPassword: PASSWORD });
-    expect(same.json().error.code).toBe("PASSWORD_UNCHANGED");
+    expect(same.json().error.details[0].code).toBe("PASSWORD_UNCHANGED");
     const ok = await postJson(app, "/auth/password", { changeToken, newPassword: NEW_PASSWORD });
     expect(ok.statusCode).toBe(200);
   });

@@ -112,6 +112,6 @@ describe.each(TEST_ENGINES)("/v1.0/directory/deletedItems on %s", (engine) => {
       headers,
     });
     expect(res.statusCode).toBe(409);
-    expect(res.json().error.code).toBe("USER_NOT_DELETED");
+    expect(res.json().error.details[0].code).toBe("USER_NOT_DELETED");
   });
 });

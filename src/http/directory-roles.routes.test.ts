@@ -67,7 +67,7 @@ describe.each(TEST_ENGINES)("/v1.0/directoryRoles on %s", (engine) => {
     const url = `/v1.0/directoryRoles/${crypto.randomUUID()}`;
     const response = await app.inject({ method: "GET", url, headers });
     expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe("ROLE_NOT_FOUND");
+    expect(response.json().error.details[0].code).toBe("ROLE_NOT_FOUND");
   });
 
   it("gives an application a role by reference and lists it as a servicePrincipal", async () => {
@@ -96,13 +96,13 @@ describe.each(TEST_ENGINES)("/v1.0/directoryRoles on %s", (engine) => {
     const { application } = await createApplicationWithSecret(t, org, "Twice", ["globalReader"]);
     const response = await addMember(READER, application.id);
     expect(response.statusCode).toBe(409);
-    expect(response.json().error.code).toBe("ROLE_ALREADY_ASSIGNED");
+    expect(response.json().error.details[0].code).toBe("ROLE_ALREADY_ASSIGNED");
   });
 
   it("answers 404 for a reference to no user or application", async () => {
     const response = await addMember(READER, crypto.randomUUID());
     expect(response.statusCode).toBe(404);
-    expect(response.json().error.code).toBe("DIRECTORY_OBJECT_NOT_FOUND");
+    expect(response.json().error.details[0].code).toBe("DIRECTORY_OBJECT_NOT_FOUND");
   });
 
   it("takes a role from an application with DELETE …/members/{id}/$ref (204)", async () => {

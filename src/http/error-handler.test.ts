@@ -4,14 +4,14 @@ import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/te
 import { AppError, type ErrorKind } from "../shared/app-error.js";
 import { buildServer } from "./build-server.js";
 
-const CASES: Array<[ErrorKind, number]> = [
-  ["Invalid", 400],
-  ["Unauthorized", 401],
-  ["Forbidden", 403],
-  ["NotFound", 404],
-  ["Conflict", 409],
-  ["Blocked", 409],
-  ["TooManyRequests", 429],
+const CASES: Array<[ErrorKind, number, string]> = [
+  ["Invalid", 400, "Request_BadRequest"],
+  ["Unauthorized", 401, "InvalidAuthenticationToken"],
+  ["Forbidden", 403, "Authorization_RequestDenied"],
+  ["NotFound", 404, "Request_ResourceNotFound"],
+  ["Conflict", 409, "Request_Conflict"],
+  ["Blocked", 409, "Request_Conflict"],
+  ["TooManyRequests", 429, "TooManyRequests"],
 ];
 
 describe.each(TEST_ENGINES)("HTTP error mapping on %s", (engine) => {
@@ -50,8 +50,8 @@ describe.each(TEST_ENGINES)("HTTP error mapping on %s", (engine) => {
   });
 
   it.each(CASES)(
-    "maps AppError kind %s to status %i with Graph's error body",
-    async (kind, status) => {
+    "maps AppError kind %s to status %i and Graph code %s, keeping our code in details",
+    async (kind, status, graphCode) => {
       const response = await app.inject({
         method: "GET",
         url: `/test/fail/${kind}`,
@@ -60,13 +60,14 @@ describe.each(TEST_ENGINES)("HTTP error mapping on %s", (engine) => {
       expect(response.statusCode).toBe(status);
       expect(response.json()).toEqual({
         error: {
-          code: "SOMETHING_WRONG",
+          code: graphCode,
           message: "Something is wrong.",
           innerError: {
             date: "2026-01-15T09:00:00Z",
             "request-id": "req-1",
             "client-request-id": "req-1",
           },
+          details: [{ code: "SOMETHING_WRONG", message: "Something is wrong." }],
           info: { retryAfterSeconds: 7 },
         },
       });
@@ -87,7 +88,7 @@ describe.each(TEST_ENGINES)("HTTP error mapping on %s", (engine) => {
     const response = await app.inject({ method: "POST", url: "/test/echo", payload: {} });
     expect(response.statusCode).toBe(400);
     const body = response.json();
-    expect(body.error.code).toBe("BadRequest");
+    expect(body.error.code).toBe("Request_BadRequest");
     expect(body.error.message).toContain("name");
     expect(body.error.innerError["request-id"]).toBe(response.headers["request-id"]);
   });
@@ -100,14 +101,14 @@ describe.each(TEST_ENGINES)("HTTP error mapping on %s", (engine) => {
       payload: "{not json",
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.code).toBe("BadRequest");
+    expect(response.json().error.code).toBe("Request_BadRequest");
   });
 
   it("answers an unknown route with 404 in Graph's error shape", async () => {
     const response = await app.inject({ method: "GET", url: "/v1.0/nowhere?x=1" });
     expect(response.statusCode).toBe(404);
     const body = response.json();
-    expect(body.error.code).toBe("NotFound");
+    expect(body.error.code).toBe("Request_ResourceNotFound");
     expect(body.error.message).toBe("No resource at GET /v1.0/nowhere.");
     expect(response.headers["request-id"]).toBe(body.error.innerError["request-id"]);
   });

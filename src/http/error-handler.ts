@@ -24,12 +24,35 @@ const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
   TooManyRequests: 429,
 };
 
+/**
+ * Graph's codes per kind. Tenantry's own UPPER_SNAKE code (e.g. USER_UPN_TAKEN) travels in
+ * `error.details[0].code`; codes that are already Graph-style (StepUpRequired,
+ * InvalidAuthenticationToken, …) are sent as they are.
+ */
+const GRAPH_CODE_BY_KIND: Readonly<Record<ErrorKind, string>> = {
+  Invalid: "Request_BadRequest",
+  Unauthorized: "InvalidAuthenticationToken",
+  Forbidden: "Authorization_RequestDenied",
+  NotFound: "Request_ResourceNotFound",
+  Conflict: "Request_Conflict",
+  Blocked: "Request_Conflict",
+  TooManyRequests: "TooManyRequests",
+};
+
+/** UPPER_SNAKE: one of Tenantry's own codes, which Graph clients do not know. */
+const OWN_CODE = /^[A-Z0-9]+(_[A-Z0-9]+)*$/;
+
+/** The Graph code for an AppError, and Tenantry's own code when it differs. */
+export function graphCodeFor(kind: ErrorKind, code: string): { code: string; ownCode?: string } {
+  return OWN_CODE.test(code) ? { code: GRAPH_CODE_BY_KIND[kind], ownCode: code } : { code };
+}
+
 /** Graph-style codes for failures that are not ours (routing, body parsing, schema validation). */
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
-  400: "BadRequest",
-  401: "Unauthorized",
-  403: "Forbidden",
-  404: "NotFound",
+  400: "Request_BadRequest",
+  401: "InvalidAuthenticationToken",
+  403: "Authorization_RequestDenied",
+  404: "Request_ResourceNotFound",
   405: "MethodNotAllowed",
   406: "NotAcceptable",
   409: "Conflict",
@@ -43,12 +66,16 @@ export function statusForKind(kind: ErrorKind): number {
   return STATUS_BY_KIND[kind];
 }
 
-/** Microsoft Graph's error body; `info` carries an AppError's machine-readable details. */
+/**
+ * Microsoft Graph's error body. `details` (Graph's array of inner errors) carries Tenantry's own
+ * stable code and the offending field as `target`; `info` an AppError's machine-readable facts.
+ */
 export interface GraphErrorBody {
   error: {
     code: string;
     message: string;
     innerError: { date: string; "request-id": string; "client-request-id": string };
+    details?: { code: string; message: string; target?: string }[];
     info?: Readonly<Record<string, unknown>>;
   };
 }
@@ -57,7 +84,13 @@ export interface GraphErrorBody {
 export function sendGraphError(
   reply: FastifyReply,
   clock: Clock,
-  failure: { status: number; code: string; message: string; info?: Record<string, unknown> },
+  failure: {
+    status: number;
+    code: string;
+    message: string;
+    ownCode?: string | undefined;
+    info?: Record<string, unknown>;
+  },
 ): FastifyReply {
   const request = reply.request;
   const body: GraphErrorBody = {
@@ -72,6 +105,16 @@ export function sendGraphError(
       },
     },
   };
+  if (failure.ownCode) {
+    const target = failure.info?.field;
+    body.error.details = [
+      {
+        code: failure.ownCode,
+        message: failure.message,
+        ...(typeof target === "string" ? { target } : {}),
+      },
+    ];
+  }
   if (failure.info && Object.keys(failure.info).length > 0) body.error.info = failure.info;
   return reply.status(failure.status).type("application/json; charset=utf-8").send(body);
 }
@@ -95,7 +138,7 @@ export function registerErrorHandling(app: FastifyInstance, clock: Clock): void 
       }
       return sendGraphError(reply, clock, {
         status: statusForKind(error.kind),
-        code: error.code,
+        ...graphCodeFor(error.kind, error.code),
         message: error.message,
         info: { ...error.details },
       });
@@ -116,7 +159,7 @@ export function registerErrorHandling(app: FastifyInstance, clock: Clock): void 
   app.setNotFoundHandler((request, reply) =>
     sendGraphError(reply, clock, {
       status: 404,
-      code: "NotFound",
+      code: "Request_ResourceNotFound",
       message: `No resource at ${request.method} ${request.url.split("?")[0]}.`,
     }),
   );
@@ -139,9 +182,9 @@ function asFrameworkClientError(
   if (typeof error !== "object" || error === null) return undefined;
   const e = error as FrameworkError;
   const message = typeof e.message === "string" ? e.message : "The request is not valid.";
-  if (e.validation !== undefined) return { status: 400, code: "BadRequest", message };
+  if (e.validation !== undefined) return { status: 400, code: "Request_BadRequest", message };
   const status = typeof e.statusCode === "number" ? e.statusCode : 0;
   const isFastify = typeof e.code === "string" && e.code.startsWith("FST_");
   if (!isFastify || status < 400 || status > 499) return undefined;
-  return { status, code: CODE_BY_STATUS[status] ?? "BadRequest", message };
+  return { status, code: CODE_BY_STATUS[status] ?? "Request_BadRequest", message };
 }

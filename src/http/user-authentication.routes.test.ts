@@ -71,7 +71,7 @@ describe.each(TEST_ENGINES)("admins and users' MFA over HTTP on %s", (engine) =>
       headers: bearer(token),
     });
     expect(other.statusCode).toBe(403);
-    expect(other.json().error.code).toBe("INSUFFICIENT_ROLE");
+    expect(other.json().error.details[0].code).toBe("INSUFFICIENT_ROLE");
   });
 
   it("refuses an Authentication Administrator changing an admin's MFA state", async () => {

@@ -108,7 +108,7 @@ describe.each(TEST_ENGINES)("/v1.0/users on %s", (engine) => {
       payload: incomplete,
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBe("BadRequest");
+    expect(res.json().error.code).toBe("Request_BadRequest");
     const read = await app.inject({
       method: "GET",
       url: `/v1.0/users/dora@${org.domain}`,
@@ -125,7 +125,7 @@ describe.each(TEST_ENGINES)("/v1.0/users on %s", (engine) => {
       payload: graphUser("erin", { passwordProfile: { password: "short" } }),
     });
     expect(res.statusCode).toBe(400);
-    expect(res.json().error.code).toBe("PASSWORD_TOO_SHORT");
+    expect(res.json().error.details[0].code).toBe("PASSWORD_TOO_SHORT");
   });
 
   it("refuses a duplicate user principal name with 409", async () => {
@@ -142,7 +142,7 @@ describe.each(TEST_ENGINES)("/v1.0/users on %s", (engine) => {
       payload: graphUser("fay"),
     });
     expect(res.statusCode).toBe(409);
-    expect(res.json().error.code).toBe("USER_UPN_TAKEN");
+    expect(res.json().error.details[0].code).toBe("USER_UPN_TAKEN");
   });
 
   it("soft-deletes a user with DELETE (204); it is then not found", async () => {
@@ -177,7 +177,8 @@ describe.each(TEST_ENGINES)("/v1.0/users on %s", (engine) => {
     });
     expect(res.statusCode).toBe(403);
     expect(res.json().error).toMatchObject({
-      code: "INSUFFICIENT_ROLE",
+      code: "Authorization_RequestDenied",
+      details: [{ code: "INSUFFICIENT_ROLE" }],
       innerError: { "request-id": expect.any(String) },
     });
   });
