@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { serverUrl, startServer } from "../http/index.js";
+import { serverUrl, startServer, type TlsOptions } from "../http/index.js";
 import { openAppContext } from "../runtime/open-app-context.js";
 import { loadConfig } from "../shared/config.js";
 import { type BackgroundWork, startBackgroundWork } from "./background-work.js";
@@ -11,6 +11,8 @@ export interface RunServerOptions {
   host: string;
   /** Seed the demo tenant first when the store has never held a tenant (`tenantry start`). */
   seedDemo: boolean;
+  /** Serve HTTPS with this certificate and key (read by the caller) instead of HTTP. */
+  tls?: TlsOptions | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function runServer(options: RunServerOptions): Promise<void> {
   let background: BackgroundWork | undefined;
   try {
     if (options.seedDemo) await seedDemoIfEmpty(ctx);
-    app = await startServer(ctx, { port: options.port, host: options.host });
+    app = await startServer(ctx, { port: options.port, host: options.host, tls: options.tls });
     background = await startBackgroundWork(ctx);
     const url = serverUrl(app);
     ctx.log.info(

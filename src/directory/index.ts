@@ -77,6 +77,7 @@ export {
   updateTenantDisplayName,
 } from "./tenant.service.js";
 export { PER_USER_MFA_STATES, type PerUserMfaState, type User } from "./user.js";
+export type { SortDirection, UserOrder } from "./user.repository.js";
 export {
   type CreateUserInput,
   createUser,
@@ -95,6 +96,12 @@ export {
   bulkDeleteUsers,
 } from "./user-bulk.service.js";
 export {
+  type FilterExpression,
+  type FilterLiteral,
+  toUserFilter,
+  type UserFilter,
+} from "./user-filter.js";
+export {
   type ImportItemResult,
   type ImportUserInput,
   type ImportUsersOptions,
@@ -102,6 +109,7 @@ export {
 } from "./user-import.service.js";
 export { setPerUserMfaState } from "./user-mfa.service.js";
 export {
+  countUsers,
   DEFAULT_PAGE_SIZE,
   type ListUsersOptions,
   listUsers,

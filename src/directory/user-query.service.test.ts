@@ -10,7 +10,8 @@ import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/te
 import { turnOnSync } from "./sync.service.js";
 import type { User } from "./user.js";
 import { deleteUser, updateUser } from "./user.service.js";
-import { type ListUsersOptions, listUsers } from "./user-query.service.js";
+import { toUserFilter } from "./user-filter.js";
+import { countUsers, type ListUsersOptions, listUsers } from "./user-query.service.js";
 
 describe.each(TEST_ENGINES)("listing users on %s", (engine) => {
   let t: TestContext;
@@ -102,6 +103,62 @@ describe.each(TEST_ENGINES)("listing users on %s", (engine) => {
       expect(byKeyThenId).toBe(true);
     },
   );
+
+  it.each(["id", "displayName", "userPrincipalName"] as const)(
+    "pages ordered by %s descending are the ascending order reversed",
+    async (orderBy) => {
+      const ascending = await collect({ orderBy, limit: 7 });
+      const descending = await collect({ orderBy, direction: "desc", limit: 7 });
+      expect(ids(descending)).toEqual(ids(ascending).reverse());
+    },
+  );
+
+  it("a cursor keeps its ordering when the next call names none, and refuses another direction", async () => {
+    const first = await listUsers(t, org.adminActor, org.tenantId, {
+      limit: 5,
+      orderBy: "displayName",
+      direction: "desc",
+    });
+    const cursor = first.nextCursor ?? "";
+    const next = await listUsers(t, org.adminActor, org.tenantId, { limit: 5, cursor });
+    const whole = await collect({ orderBy: "displayName", direction: "desc", limit: 999 });
+    expect(ids(next.users)).toEqual(ids(whole).slice(5, 10));
+    await expectAppError(
+      listUsers(t, org.adminActor, org.tenantId, { cursor, direction: "asc" }),
+      "CURSOR_INVALID",
+      "Invalid",
+    );
+  });
+
+  it("a filter applies on every page", async () => {
+    const filter = toUserFilter({
+      kind: "or",
+      operands: [
+        { kind: "startsWith", property: "displayName", value: "name z" },
+        { kind: "compare", operator: "eq", property: "accountEnabled", value: false },
+      ],
+    });
+    const users = await collect({ filter, limit: 2 });
+    expect(users.map((u) => u.displayName).sort()).toEqual([
+      "Name Z",
+      "Name Z",
+      "Name Z",
+      "Name Z",
+      "disabled person",
+    ]);
+  });
+
+  it("counts the users a filter matches, live or in the recycle bin", async () => {
+    const synced = toUserFilter({
+      kind: "compare",
+      operator: "eq",
+      property: "onPremisesSyncEnabled",
+      value: true,
+    });
+    expect(await countUsers(t, org.adminActor, org.tenantId)).toBe(31);
+    expect(await countUsers(t, org.adminActor, org.tenantId, { filter: synced })).toBe(1);
+    expect(await countUsers(t, org.adminActor, org.tenantId, { deleted: true })).toBe(1);
+  });
 
   it("filters by principal name prefix, case-insensitively", async () => {
     const users = await collect({ upnPrefix: "MEMBER1", limit: 3 });

@@ -3,18 +3,32 @@ import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
 import { parseMfaState, type User } from "./user.js";
-import { listUserRows, type UserOrder } from "./user.repository.js";
+import {
+  countUserRows,
+  listUserRows,
+  type SortDirection,
+  type UserOrder,
+} from "./user.repository.js";
+import type { UserFilter } from "./user-filter.js";
 import { withRoles } from "./user-lookup.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
+const ORDERS: readonly UserOrder[] = ["id", "displayName", "userPrincipalName"];
 
 export interface ListUsersOptions {
   /** Page size, 1–999 (Graph's `$top` limit); default 100. */
   limit?: number | undefined;
   /** Opaque position returned as `nextCursor` by the previous page. */
   cursor?: string | undefined;
+  /**
+   * Sort key, ties broken by id. With a cursor, the cursor's ordering applies; an ordering given
+   * too must be the same. Default: id, ascending.
+   */
   orderBy?: UserOrder | undefined;
+  direction?: SortDirection | undefined;
+  /** A checked filter (`toUserFilter`); give the same one for every page. */
+  filter?: UserFilter | undefined;
   upnPrefix?: string | undefined;
   displayNamePrefix?: string | undefined;
   /** Prefix of the UPN or the display name. */
@@ -48,15 +62,24 @@ export async function listUsers(
       field: "limit",
     });
   }
-  const orderBy = options.orderBy ?? "id";
-  if (!["id", "displayName", "userPrincipalName"].includes(orderBy)) {
+  if (options.orderBy !== undefined && !ORDERS.includes(options.orderBy)) {
     throw invalid(
       "ORDER_BY_INVALID",
       "Users can be ordered by id, displayName or userPrincipalName.",
       { field: "orderBy" },
     );
   }
-  const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, orderBy);
+  if (
+    options.direction !== undefined &&
+    options.direction !== "asc" &&
+    options.direction !== "desc"
+  ) {
+    throw invalid("ORDER_BY_INVALID", "The sort direction is asc or desc.", { field: "direction" });
+  }
+  const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, options);
+  const orderBy = position?.orderBy ?? options.orderBy ?? "id";
+  const direction = position?.direction ?? options.direction ?? "asc";
+  const after = position && { sortKey: position.sortKey, id: position.id };
   const mfaState = options.mfaState === undefined ? undefined : parseMfaState(options.mfaState);
   await loadTenant(ctx.db, actor, tenantId);
   await requirePermission(ctx.db, actor, tenantId, "directory.read");
@@ -64,7 +87,9 @@ export async function listUsers(
     deleted: options.deleted ?? false,
     limit: limit + 1,
     orderBy,
+    direction,
     after,
+    filter: options.filter,
     upnPrefix: options.upnPrefix,
     displayNamePrefix: options.displayNamePrefix,
     search: options.search,
@@ -78,6 +103,7 @@ export async function listUsers(
     rows.length > limit && last
       ? encodeCursor(
           orderBy,
+          direction,
           orderBy === "displayName"
             ? last.display_name
             : orderBy === "userPrincipalName"
@@ -89,17 +115,59 @@ export async function listUsers(
   return { users: await withRoles(ctx.db, tenantId, page), nextCursor };
 }
 
-function encodeCursor(orderBy: UserOrder, sortKey: string, id: string): string {
-  return Buffer.from(JSON.stringify([orderBy, sortKey, id])).toString("base64url");
+/**
+ * How many live (or deleted) users match the filter: Graph's `$count` (SPEC §7). Counted in its
+ * own statement, so it may differ from a page read a moment earlier — Graph's "eventual".
+ */
+export async function countUsers(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  options: { filter?: UserFilter | undefined; deleted?: boolean | undefined } = {},
+): Promise<number> {
+  await loadTenant(ctx.db, actor, tenantId);
+  await requirePermission(ctx.db, actor, tenantId, "directory.read");
+  return countUserRows(ctx.db, tenantId, {
+    deleted: options.deleted ?? false,
+    filter: options.filter,
+  });
 }
 
-function decodeCursor(cursor: string, orderBy: UserOrder): { sortKey: string; id: string } {
+interface CursorPosition {
+  orderBy: UserOrder;
+  direction: SortDirection;
+  sortKey: string;
+  id: string;
+}
+
+function encodeCursor(
+  orderBy: UserOrder,
+  direction: SortDirection,
+  sortKey: string,
+  id: string,
+): string {
+  return Buffer.from(JSON.stringify([orderBy, direction, sortKey, id])).toString("base64url");
+}
+
+/** The cursor's position; refused when malformed or when an ordering given differs from its own. */
+function decodeCursor(
+  cursor: string,
+  expected: { orderBy?: UserOrder | undefined; direction?: SortDirection | undefined },
+): CursorPosition {
   try {
-    const [order, sortKey, id] = JSON.parse(
+    const [orderBy, direction, sortKey, id] = JSON.parse(
       Buffer.from(cursor, "base64url").toString("utf8"),
     ) as unknown[];
-    if (order === orderBy && typeof sortKey === "string" && typeof id === "string")
-      return { sortKey, id };
+    if (
+      ORDERS.includes(orderBy as UserOrder) &&
+      (direction === "asc" || direction === "desc") &&
+      typeof sortKey === "string" &&
+      typeof id === "string" &&
+      (expected.orderBy === undefined || expected.orderBy === orderBy) &&
+      (expected.direction === undefined || expected.direction === direction)
+    ) {
+      return { orderBy: orderBy as UserOrder, direction, sortKey, id };
+    }
   } catch {
     // fall through to the error below
   }

@@ -2,18 +2,24 @@ import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
 import { lowerStartsWith } from "../store/engine.js";
 import type { UserTable } from "./user.table.js";
+import type { UserFilter } from "./user-filter.js";
+import { whereUserFilter } from "./user-filter.repository.js";
 
 export type UserRow = Selectable<UserTable>;
 
 export type UserOrder = "id" | "displayName" | "userPrincipalName";
+export type SortDirection = "asc" | "desc";
 
 export interface UserRowQuery {
   /** Recycle bin (true) or live users (false). */
   deleted: boolean;
   limit: number;
   orderBy: UserOrder;
-  /** Keyset position: rows strictly after (sortKey, id). */
+  /** Ascending by default; ties are broken by id in the same direction. */
+  direction?: SortDirection | undefined;
+  /** Keyset position: rows strictly after (sortKey, id) in the listing's direction. */
   after?: { sortKey: string; id: string } | undefined;
+  filter?: UserFilter | undefined;
   upnPrefix?: string | undefined;
   displayNamePrefix?: string | undefined;
   /** Prefix of either the UPN or the display name. */
@@ -112,28 +118,34 @@ export async function listUserRows(
   if (query.mfaState) q = q.where("per_user_mfa_state", "=", query.mfaState);
   if (query.excludeIds && query.excludeIds.length > 0)
     q = q.where("id", "not in", query.excludeIds);
+  const filter = query.filter;
+  if (filter) q = q.where((eb) => whereUserFilter(eb, filter));
   const after = query.after;
+  const direction = query.direction ?? "asc";
+  const past = direction === "asc" ? ">" : "<";
   if (after) {
     q =
       column === "id"
-        ? q.where("id", ">", after.id)
-        : q.where((eb) => eb(eb.refTuple(column, "id"), ">", eb.tuple(after.sortKey, after.id)));
+        ? q.where("id", past, after.id)
+        : q.where((eb) => eb(eb.refTuple(column, "id"), past, eb.tuple(after.sortKey, after.id)));
   }
-  if (column !== "id") q = q.orderBy(column);
-  return q.orderBy("id").limit(query.limit).execute();
+  if (column !== "id") q = q.orderBy(column, direction);
+  return q.orderBy("id", direction).limit(query.limit).execute();
 }
 
 export async function countUserRows(
   db: Executor,
   tenantId: string,
-  options: { deleted: boolean },
+  options: { deleted: boolean; filter?: UserFilter | undefined },
 ): Promise<number> {
-  const row = await db
+  let q = db
     .selectFrom("app_user")
     .select((eb) => eb.fn.countAll<number>().as("count"))
     .where("tenant_id", "=", tenantId)
-    .where("deleted_at", options.deleted ? "is not" : "is", null)
-    .executeTakeFirstOrThrow();
+    .where("deleted_at", options.deleted ? "is not" : "is", null);
+  const filter = options.filter;
+  if (filter) q = q.where((eb) => whereUserFilter(eb, filter));
+  const row = await q.executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -2,10 +2,13 @@ import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../shared/app-context.js";
 import { applicationsRoutes } from "./applications.routes.js";
 import { authRoutes } from "./auth.routes.js";
+import { batchRoutes } from "./batch.routes.js";
 import { deletedItemsRoutes } from "./deleted-items.routes.js";
 import { directoryRolesRoutes } from "./directory-roles.routes.js";
+import { groupsRoutes } from "./groups.routes.js";
 import { meAuthenticationRoutes } from "./me-authentication.routes.js";
 import { oauthRoutes } from "./oauth.routes.js";
+import { organizationRoutes } from "./organization.routes.js";
 import { userAuthenticationRoutes } from "./user-authentication.routes.js";
 import { usersRoutes } from "./users.routes.js";
 
@@ -19,4 +22,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(directoryRolesRoutes(ctx));
   await app.register(usersRoutes(ctx));
   await app.register(deletedItemsRoutes(ctx));
+  await app.register(groupsRoutes(ctx));
+  await app.register(organizationRoutes(ctx));
+  await app.register(batchRoutes(ctx));
 }

@@ -8,6 +8,7 @@ import type { AppContext } from "../shared/app-context.js";
 import { registerApiRoutes } from "./api-routes.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { healthRoutes } from "./health.routes.js";
+import { registerOpenApi } from "./openapi.js";
 import { resolveRequestId } from "./request-id.js";
 
 export interface BuildServerOptions {
@@ -48,6 +49,8 @@ export async function buildServer(
   app.decorateRequest("auth", null);
   registerErrorHandling(app, ctx.clock);
 
+  // First: the OpenAPI document collects the routes registered after it.
+  await registerOpenApi(app);
   await app.register(healthRoutes(ctx));
   await registerApiRoutes(app, ctx);
   return app;

@@ -49,6 +49,48 @@ describe.each(TEST_ENGINES)("/v1.0/directory/deletedItems on %s", (engine) => {
     },
   );
 
+  it("pages the recycle bin with $filter, $select, $count and a nextLink", async () => {
+    for (const alias of ["binned-a", "binned-b", "binned-c"]) await deletedUser(alias);
+    const headers = await bearerFor(t, org.tenantId, org.admin.id);
+    const filter = encodeURIComponent("startswith(userPrincipalName,'binned-')");
+    const first = await app.inject({
+      method: "GET",
+      url: `/v1.0/directory/deletedItems/microsoft.graph.user?$filter=${filter}&$select=userPrincipalName&$count=true&$top=2&$orderby=userPrincipalName%20desc`,
+      headers: { ...headers, consistencylevel: "eventual" },
+    });
+    expect(first.statusCode).toBe(200);
+    const body = first.json();
+    expect(body["@odata.count"]).toBe(3);
+    expect(body.value[0]).toEqual({
+      "@odata.type": "#microsoft.graph.user",
+      id: expect.any(String),
+      userPrincipalName: `binned-c@${org.domain}`,
+    });
+    const link = new URL(body["@odata.nextLink"]);
+    expect(link.pathname).toBe("/v1.0/directory/deletedItems/microsoft.graph.user");
+    const second = await app.inject({
+      method: "GET",
+      url: `${link.pathname}${link.search}`,
+      headers,
+    });
+    expect(second.statusCode).toBe(200);
+    expect(second.json()["@odata.count"]).toBe(3);
+    expect(
+      second.json().value.map((u: { userPrincipalName: string }) => u.userPrincipalName),
+    ).toEqual([`binned-a@${org.domain}`]);
+  });
+
+  it("refuses a malformed $filter on the recycle bin with 400", async () => {
+    const headers = await bearerFor(t, org.tenantId, org.admin.id);
+    const res = await app.inject({
+      method: "GET",
+      url: "/v1.0/directory/deletedItems/graph.user?$filter=deletedDateTime%20gt%202020",
+      headers,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0].code).toBe("ODATA_FILTER_INVALID");
+  });
+
   it("restores a deleted user with its roles", async () => {
     const user = await deletedUser("restored");
     const headers = await bearerFor(t, org.tenantId, org.admin.id);

@@ -1,17 +1,19 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
-import { getUser, listUsers, purgeUser, restoreUser } from "../directory/index.js";
+import { countUsers, getUser, listUsers, purgeUser, restoreUser } from "../directory/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
 import { toGraphUser } from "./graph-user.js";
-import { baseUrl, odataContext } from "./odata.js";
+import { odataContext } from "./odata.js";
+import {
+  listOptionsOf,
+  readUserListQuery,
+  UserListQuerySchema,
+  userPageBody,
+} from "./user-list-query.js";
 
 const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
-const ListQuery = Type.Object({
-  $top: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
-  $skiptoken: Type.Optional(Type.String({ maxLength: 512 })),
-});
 
 /**
  * The recycle bin (Graph's `directory/deletedItems`): deleted users for 30 days, restorable with
@@ -26,26 +28,24 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
     for (const cast of ["microsoft.graph.user", "graph.user"]) {
       app.get(
         `/v1.0/directory/deletedItems/${cast}`,
-        { ...auth, schema: { querystring: ListQuery } },
+        { ...auth, schema: { querystring: UserListQuerySchema } },
         async (request) => {
           const { actor, session } = requireAuth(request);
-          const page = await listUsers(ctx, actor, session.tenantId, {
-            deleted: true,
-            limit: request.query.$top ?? 100,
-            cursor: request.query.$skiptoken,
-          });
-          const top = request.query.$top ?? 100;
-          const next = page.nextCursor
-            ? `${baseUrl(request)}/v1.0/directory/deletedItems/${cast}?$top=${top}&$skiptoken=${encodeURIComponent(page.nextCursor)}`
+          const query = readUserListQuery(request);
+          const options = { ...listOptionsOf(query), deleted: true };
+          const page = await listUsers(ctx, actor, session.tenantId, options);
+          const count = query.count
+            ? await countUsers(ctx, actor, session.tenantId, {
+                filter: query.filter,
+                deleted: true,
+              })
             : undefined;
-          return {
-            "@odata.context": odataContext(request, "directoryObjects"),
-            ...(next ? { "@odata.nextLink": next } : {}),
-            value: page.users.map((u) => ({
-              "@odata.type": "#microsoft.graph.user",
-              ...toGraphUser(u),
-            })),
+          const resource = {
+            path: `/v1.0/directory/deletedItems/${cast}`,
+            entitySet: "directoryObjects",
+            odataType: "#microsoft.graph.user",
           };
+          return userPageBody(request, resource, query, page, count);
         },
       );
     }

@@ -28,6 +28,51 @@ export function toGraphUser(user: User) {
   };
 }
 
-export function userContext(request: FastifyRequest, entity: boolean): string {
-  return odataContext(request, entity ? "users/$entity" : "users");
+export type GraphUser = ReturnType<typeof toGraphUser>;
+
+/** The properties `$select` may name: every property `toGraphUser` returns, in its order. */
+export const GRAPH_USER_PROPERTIES = [
+  "id",
+  "businessPhones",
+  "displayName",
+  "givenName",
+  "jobTitle",
+  "mail",
+  "mobilePhone",
+  "officeLocation",
+  "preferredLanguage",
+  "surname",
+  "userPrincipalName",
+  "accountEnabled",
+  "mailNickname",
+  "externalId",
+  "onPremisesSyncEnabled",
+  "createdDateTime",
+  "deletedDateTime",
+] as const satisfies readonly (keyof GraphUser)[];
+
+/**
+ * Graph's `$select`: only the selected properties, in the resource's order, and always `id` (as
+ * Graph does), so that a client can address what it listed. Without a selection, everything.
+ */
+export function selectGraphUser(
+  user: GraphUser,
+  select: readonly string[] | undefined,
+): Partial<GraphUser> {
+  if (!select) return user;
+  const picked: Record<string, unknown> = {};
+  for (const property of GRAPH_USER_PROPERTIES) {
+    if (property === "id" || select.includes(property)) picked[property] = user[property];
+  }
+  return picked as Partial<GraphUser>;
+}
+
+/** `…$metadata#users`, with the selection as Graph writes it: `users(displayName,mail)`. */
+export function userContext(
+  request: FastifyRequest,
+  entity: boolean,
+  select?: readonly string[],
+): string {
+  const set = select ? `users(${select.join(",")})` : "users";
+  return odataContext(request, entity ? `${set}/$entity` : set);
 }

@@ -1,3 +1,8 @@
 export { type BuildServerOptions, buildServer } from "./build-server.js";
 export { type GraphErrorBody, sendGraphError, statusForKind } from "./error-handler.js";
-export { type StartServerOptions, serverUrl, startServer } from "./start-server.js";
+export {
+  type StartServerOptions,
+  serverUrl,
+  startServer,
+  type TlsOptions,
+} from "./start-server.js";

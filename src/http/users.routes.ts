@@ -1,10 +1,31 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync } from "fastify";
-import { createUser, deleteUser, getUser, listUsers, updateUser } from "../directory/index.js";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import {
+  countUsers,
+  createUser,
+  deleteUser,
+  getUser,
+  listUsers,
+  toUserFilter,
+  updateUser,
+} from "../directory/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { toGraphUser, userContext } from "./graph-user.js";
-import { baseUrl } from "./odata.js";
+import { GRAPH_USER_PROPERTIES, selectGraphUser, toGraphUser, userContext } from "./graph-user.js";
+import { parseFilter } from "./odata/parse-filter.js";
+import {
+  parseSelect,
+  readQueryOptions,
+  requireEventualConsistency,
+} from "./odata/query-options.js";
+import {
+  CountQuerySchema,
+  listOptionsOf,
+  readUserListQuery,
+  SelectQuerySchema,
+  UserListQuerySchema,
+  userPageBody,
+} from "./user-list-query.js";
 
 const PasswordProfile = Type.Object({
   password: Type.Optional(Type.String({ maxLength: 256 })),
@@ -31,42 +52,73 @@ const UpdateUserBody = Type.Object({
 });
 
 const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
-const ListQuery = Type.Object({
-  $top: Type.Optional(Type.Integer({ minimum: 1, maximum: 999 })),
-  $skiptoken: Type.Optional(Type.String({ maxLength: 512 })),
-});
+
+/** The `$select` of a single user (`/users/{id}`, `/me`); no other OData option applies there. */
+function readSelect(request: FastifyRequest): string[] | undefined {
+  return parseSelect(readQueryOptions(request.query, ["select"]).select, GRAPH_USER_PROPERTIES);
+}
 
 /**
  * Users under /v1.0/users in Graph's shapes: create (201), read by id or UPN, update (204),
- * soft delete to the recycle bin (204), a page of users with `@odata.nextLink`, and `/me`.
+ * soft delete to the recycle bin (204), a page of users with OData's `$filter`, `$select`,
+ * `$orderby`, `$top`, `$count` and `@odata.nextLink` (user-list-query.ts), `/users/$count`, and
+ * `/me`.
  */
 export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (root) => {
     const app = root.withTypeProvider<TypeBoxTypeProvider>();
     const auth = { preHandler: authenticate(ctx) };
 
-    app.get("/v1.0/me", auth, async (request) => {
+    /** Graph's `/users/$count`: the number of matching users as plain text. */
+    async function answerCount(request: FastifyRequest, reply: FastifyReply) {
       const { actor, session } = requireAuth(request);
-      const user = await getUser(ctx, actor, session.tenantId, session.subjectId);
-      return { "@odata.context": userContext(request, true), ...toGraphUser(user) };
-    });
-
-    app.get("/v1.0/users", { ...auth, schema: { querystring: ListQuery } }, async (request) => {
-      const { actor, session } = requireAuth(request);
-      const page = await listUsers(ctx, actor, session.tenantId, {
-        limit: request.query.$top ?? 100,
-        cursor: request.query.$skiptoken,
+      const { filter } = readQueryOptions(request.query, ["filter"]);
+      requireEventualConsistency(request);
+      const count = await countUsers(ctx, actor, session.tenantId, {
+        filter: filter === undefined ? undefined : toUserFilter(parseFilter(filter)),
       });
-      const top = request.query.$top ?? 100;
-      const next = page.nextCursor
-        ? `${baseUrl(request)}/v1.0/users?$top=${top}&$skiptoken=${encodeURIComponent(page.nextCursor)}`
-        : undefined;
-      return {
-        "@odata.context": userContext(request, false),
-        ...(next ? { "@odata.nextLink": next } : {}),
-        value: page.users.map(toGraphUser),
-      };
-    });
+      return reply.type("text/plain; charset=utf-8").send(String(count));
+    }
+
+    app.get(
+      "/v1.0/me",
+      { ...auth, schema: { querystring: SelectQuerySchema } },
+      async (request) => {
+        const { actor, session } = requireAuth(request);
+        const select = readSelect(request);
+        const user = await getUser(ctx, actor, session.tenantId, session.subjectId);
+        return {
+          "@odata.context": userContext(request, true, select),
+          ...selectGraphUser(toGraphUser(user), select),
+        };
+      },
+    );
+
+    app.get(
+      "/v1.0/users",
+      { ...auth, schema: { querystring: UserListQuerySchema } },
+      async (request) => {
+        const { actor, session } = requireAuth(request);
+        const query = readUserListQuery(request);
+        const page = await listUsers(ctx, actor, session.tenantId, listOptionsOf(query));
+        const count = query.count
+          ? await countUsers(ctx, actor, session.tenantId, { filter: query.filter })
+          : undefined;
+        return userPageBody(
+          request,
+          { path: "/v1.0/users", entitySet: "users" },
+          query,
+          page,
+          count,
+        );
+      },
+    );
+
+    app.get(
+      "/v1.0/users/$count",
+      { ...auth, schema: { querystring: CountQuerySchema } },
+      answerCount,
+    );
 
     app.post(
       "/v1.0/users",
@@ -89,11 +141,21 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
       },
     );
 
-    app.get("/v1.0/users/:id", { ...auth, schema: { params: UserParams } }, async (request) => {
-      const { actor, session } = requireAuth(request);
-      const user = await getUser(ctx, actor, session.tenantId, request.params.id);
-      return { "@odata.context": userContext(request, true), ...toGraphUser(user) };
-    });
+    app.get(
+      "/v1.0/users/:id",
+      { ...auth, schema: { params: UserParams, querystring: SelectQuerySchema } },
+      async (request, reply) => {
+        // `/users/%24count` reaches this route: the router matches paths before decoding them.
+        if (request.params.id === "$count") return answerCount(request, reply);
+        const { actor, session } = requireAuth(request);
+        const select = readSelect(request);
+        const user = await getUser(ctx, actor, session.tenantId, request.params.id);
+        return {
+          "@odata.context": userContext(request, true, select),
+          ...selectGraphUser(toGraphUser(user), select),
+        };
+      },
+    );
 
     app.patch(
       "/v1.0/users/:id",

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { invalid } from "../../shared/app-error.js";
 import { runServer } from "../run-server.js";
+import { readTlsFiles } from "../tls-files.js";
 
 const DEFAULT_PORT = 8080;
 const DEFAULT_HOST = "127.0.0.1";
@@ -8,12 +9,15 @@ const DEFAULT_HOST = "127.0.0.1";
 interface ServeFlags {
   port?: number;
   host: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /**
  * `tenantry serve` runs the server on the configured store; `tenantry start` (what `npm start`
  * runs) does the same but first seeds the demo tenant into a store that never held a tenant.
- * Both stop gracefully on SIGINT/SIGTERM and exit 0.
+ * Both stop gracefully on SIGINT/SIGTERM and exit 0. With `--tls-cert` and `--tls-key` they serve
+ * HTTPS; the files are read and checked before the store is opened.
  */
 export function registerServeCommands(program: Command): void {
   for (const [name, seedDemo, description] of [
@@ -25,8 +29,11 @@ export function registerServeCommands(program: Command): void {
       .description(description)
       .option("--port <port>", `TCP port (default: $PORT, else ${DEFAULT_PORT})`, parsePort)
       .option("--host <host>", "interface to listen on", DEFAULT_HOST)
+      .option("--tls-cert <file>", "PEM certificate (chain): serve HTTPS (needs --tls-key)")
+      .option("--tls-key <file>", "PEM private key of --tls-cert")
       .action(async (flags: ServeFlags) => {
-        await runServer({ port: flags.port ?? portFromEnv(), host: flags.host, seedDemo });
+        const tls = readTlsFiles(flags.tlsCert, flags.tlsKey);
+        await runServer({ port: flags.port ?? portFromEnv(), host: flags.host, seedDemo, tls });
       });
   }
 }
