@@ -9,7 +9,9 @@ import { registerApiRoutes } from "./api-routes.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { healthRoutes } from "./health.routes.js";
 import { registerOpenApi } from "./openapi.js";
+import { registerRateLimit } from "./rate-limit.js";
 import { resolveRequestId } from "./request-id.js";
+import { registerValidation } from "./validation.js";
 
 export interface BuildServerOptions {
   /**
@@ -48,6 +50,8 @@ export async function buildServer(
   });
   app.decorateRequest("auth", null);
   registerErrorHandling(app, ctx.clock);
+  registerValidation(app);
+  await registerRateLimit(app, ctx);
 
   // First: the OpenAPI document collects the routes registered after it.
   await registerOpenApi(app);

@@ -25,6 +25,8 @@ export interface Config {
    * addresses/CIDRs. Default: none, so sign-in throttling by address sees the direct peer.
    */
   trustProxy: boolean | string;
+  /** Requests per minute per access token (or per address without one); `TENANTRY_RATE_LIMIT`. */
+  rateLimitPerMinute: number;
 }
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerPollMs: readInteger(env, "TENANTRY_SCHEDULER_POLL_MS", 1000),
     logLevel: env.TENANTRY_LOG_LEVEL || "info",
     trustProxy: parseTrustProxy(env.TENANTRY_TRUST_PROXY),
+    rateLimitPerMinute: readPositive(env, "TENANTRY_RATE_LIMIT", 6000),
   };
 }
 
@@ -57,6 +60,12 @@ function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
     "CONFIG_INVALID",
     `TENANTRY_TRUST_PROXY must be true, false or a list of addresses, got "${value}".`,
   );
+}
+
+function readPositive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const value = readInteger(env, name, fallback);
+  if (value < 1) throw invalid("CONFIG_INVALID", `${name} must be at least 1, got "${env[name]}".`);
+  return value;
 }
 
 function readSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
