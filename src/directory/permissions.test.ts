@@ -13,6 +13,8 @@ users.manage         admin          Y   .   .   .   Y   .   .   .
 groups.manage        -              Y   .   Y   .   .   .   .   .
 mfa.manage           user           Y   .   .   Y   Y   .   .   .
 mfa.manage           admin          Y   .   .   .   Y   .   .   .
+mfa.read             user           Y   .   .   Y   Y   .   Y   .
+mfa.read             admin          Y   .   .   .   Y   .   Y   .
 billing.manage       -              Y   Y   .   .   .   .   .   .
 licenses.assign      -              Y   .   Y   .   .   .   .   .
 roles.manage         -              Y   .   .   .   .   Y   .   .

@@ -10,6 +10,7 @@ export type Permission =
   | "users.manage"
   | "groups.manage"
   | "mfa.manage"
+  | "mfa.read"
   | "billing.manage"
   | "licenses.assign"
   | "roles.manage"
@@ -56,6 +57,11 @@ export const PERMISSION_RULES: Readonly<Record<Permission, Rule>> = {
   "groups.manage": { any: ["userAdministrator"], globalAdministrator: true },
   "mfa.manage": {
     any: ["privilegedAuthenticationAdministrator"],
+    nonAdminOnly: ["authenticationAdministrator"],
+    globalAdministrator: true,
+  },
+  "mfa.read": {
+    any: ["privilegedAuthenticationAdministrator", "globalReader"],
     nonAdminOnly: ["authenticationAdministrator"],
     globalAdministrator: true,
   },

@@ -11,9 +11,9 @@ import { deleteRecoveryCodesOfUser } from "./recovery-code.repository.js";
 import { deleteTotpMethodsOfUser } from "./totp-method.repository.js";
 
 /**
- * A user's per-user MFA state. Readable by the user themselves and by whoever may change it
- * (`mfa.manage` on that user: Authentication Administrator for non-admins, Privileged
- * Authentication Administrator and Global Administrator for all, SPEC §1).
+ * A user's per-user MFA state. Readable by the user themselves, by whoever may change it
+ * (Authentication Administrator for non-admins, Privileged Authentication Administrator and
+ * Global Administrator for all, SPEC §1) and by Global Readers (`mfa.read`).
  */
 export async function getPerUserMfaState(
   ctx: AppContext,
@@ -25,7 +25,7 @@ export async function getPerUserMfaState(
   const resolved = await resolveActor(ctx.db, actor, tenantId);
   const { user } = await loadUser(ctx.db, tenantId, userIdOrUpn);
   if (resolved.userId !== user.id) {
-    assertAllowed(resolved, "mfa.manage", { isAdmin: isAdminUser(user) });
+    assertAllowed(resolved, "mfa.read", { isAdmin: isAdminUser(user) });
   }
   return user.perUserMfaState;
 }

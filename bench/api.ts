@@ -1,0 +1,228 @@
+/**
+ * API throughput on both engines (`npm run bench:api`): a served `tenantry` process holding a
+ * tenant of 100,000 users (set BENCH_USERS), loaded by autocannon from this process at 50
+ * connections, plus a sequential walk through all users with `$top=999`. Prints one table.
+ * BENCH_ENGINES=sqlite skips PostgreSQL; BENCH_SECONDS sets each load's duration (default 10).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { createTenant } from "../src/directory/index.js";
+import { openAppContext } from "../src/runtime/open-app-context.js";
+import { issueSession } from "../src/security/index.js";
+import { hashPassword } from "../src/security/password-hash.js";
+import { loadConfig } from "../src/shared/config.js";
+import { newId } from "../src/shared/ids.js";
+import type { Engine } from "../src/store/engine.js";
+import type { Store } from "../src/store/open-store.js";
+import { createTestDatabase } from "../test/test-context.js";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 50;
+const PASSWORD = "Bench-Password-2026";
+
+interface Row {
+  engine: Engine;
+  load: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+const rows: Row[] = [];
+const walks: Array<{ engine: Engine; users: number; ms: number }> = [];
+
+/** Users go in through SQL in batches, all sharing one precomputed password hash. */
+async function seed(store: Store, tenantId: string): Promise<string[]> {
+  const hash = await hashPassword(PASSWORD, "low");
+  const now = new Date().toISOString();
+  const ids: string[] = [];
+  for (let start = 0; start < USERS; start += 5000) {
+    await store.db.transaction().execute(async (trx) => {
+      for (let i = start; i < Math.min(start + 5000, USERS); i += 500) {
+        const batch = Array.from({ length: Math.min(500, USERS - i) }, (_, k) => {
+          const n = i + k;
+          const id = newId();
+          ids.push(id);
+          const upn = `user${String(n).padStart(6, "0")}@bench.example`;
+          return {
+            tenant_id: tenantId,
+            id,
+            user_principal_name: upn,
+            upn_key: upn,
+            display_name: `${["Adele", "Bianca", "Carlos", "Dmitri", "Elena"][n % 5]} User ${n}`,
+            mail: upn,
+            mail_nickname: `user${n}`,
+            account_enabled: n % 20 !== 0,
+            password_hash: hash,
+            force_change_password: false,
+            external_id: null,
+            on_premises_sync_enabled: null,
+            per_user_mfa_state: "disabled",
+            created_at: now,
+            updated_at: now,
+            deleted_at: null,
+          };
+        });
+        await trx.insertInto("app_user").values(batch).execute();
+      }
+    });
+  }
+  return ids;
+}
+
+/** A port the system says is free right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+/** A served `tenantry` process with request logging off (warn), polled until it answers. */
+async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bin", "tenantry.js"), "serve", "--port", String(port)],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env, TENANTRY_LOG_LEVEL: "warn", TENANTRY_RATE_LIMIT: "100000000" },
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { child, url };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGTERM");
+  throw new Error("the server did not become ready within 20 s");
+}
+
+async function load(
+  engine: Engine,
+  name: string,
+  url: string,
+  authorization: string,
+): Promise<void> {
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { authorization },
+  });
+  rows.push({
+    engine,
+    load: name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  });
+}
+
+async function benchEngine(engine: Engine): Promise<void> {
+  const database = await createTestDatabase(engine);
+  // The same data dir as the server, so both use one master key file.
+  const env = {
+    TENANTRY_DATA_DIR: database.dataDir,
+    TENANTRY_HASH_COST: "low",
+    ...(database.storeOptions.databaseUrl
+      ? { DATABASE_URL: database.storeOptions.databaseUrl }
+      : {}),
+  };
+  const ctx = await openAppContext(loadConfig({ ...env, TENANTRY_LOG_LEVEL: "warn" }));
+  let server: { child: ChildProcess; url: string } | undefined;
+  try {
+    const { tenant, admin } = await createTenant(
+      ctx,
+      { type: "operator" },
+      {
+        displayName: "Bench",
+        domain: "bench.example",
+        admin: { userPrincipalName: "admin@bench.example", password: PASSWORD },
+      },
+    );
+    const ids = await seed(ctx.store, tenant.id);
+    const issued = await ctx.db.transaction().execute((trx) =>
+      issueSession(ctx, trx, {
+        tenantId: tenant.id,
+        subjectType: "user",
+        subjectId: admin.id,
+        kind: "full",
+        userEpoch: 0,
+        authenticatedAt: new Date(),
+      }),
+    );
+    const authorization = `Bearer ${issued.accessToken}`;
+    server = await serve(env);
+    const base = server.url;
+    await load(engine, "GET /v1.0/users?$top=100", `${base}/v1.0/users?$top=100`, authorization);
+    await load(
+      engine,
+      "GET /v1.0/users/{id}",
+      `${base}/v1.0/users/${ids[Math.floor(ids.length / 2)]}`,
+      authorization,
+    );
+    await load(
+      engine,
+      "GET /v1.0/users?$filter=startswith(displayName,'Carlos')&$top=100",
+      `${base}/v1.0/users?$filter=${encodeURIComponent("startswith(displayName,'Carlos')")}&$top=100`,
+      authorization,
+    );
+    const started = process.hrtime.bigint();
+    let seen = 0;
+    for (let next: string | undefined = `${base}/v1.0/users?$top=999`; next; ) {
+      const response = await fetch(next, { headers: { authorization } });
+      if (!response.ok)
+        throw new Error(`paging failed: ${response.status} ${await response.text()}`);
+      const page = (await response.json()) as { value: unknown[]; "@odata.nextLink"?: string };
+      seen += page.value.length;
+      next = page["@odata.nextLink"];
+    }
+    walks.push({ engine, users: seen, ms: Number(process.hrtime.bigint() - started) / 1e6 });
+  } finally {
+    server?.child.kill("SIGTERM");
+    await ctx.close();
+    await database.drop();
+  }
+}
+
+for (const engine of engines) await benchEngine(engine);
+
+console.log(
+  `\n${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} connections, ${SECONDS} s per load, node ${process.version}\n`,
+);
+console.log("| engine | load | requests/s | p50 ms | p99 ms | errors |");
+console.log("|---|---|---:|---:|---:|---:|");
+for (const r of rows) {
+  console.log(
+    `| ${r.engine} | ${r.load} | ${Math.round(r.rps).toLocaleString("en-US")} | ${r.p50} | ${r.p99} | ${r.errors} |`,
+  );
+}
+console.log("\n| engine | paging with $top=999 | users | ms | users/s |");
+console.log("|---|---|---:|---:|---:|");
+for (const w of walks) {
+  console.log(
+    `| ${w.engine} | all users | ${w.users} | ${w.ms.toFixed(0)} | ${Math.round((w.users / w.ms) * 1000).toLocaleString("en-US")} |`,
+  );
+}
