@@ -93,10 +93,11 @@ function openSqlite(file: string): Store {
 function withBooleanParameters(sqlite: BetterSqlite3.Database): SqliteDatabase {
   const convert = (parameters: ReadonlyArray<unknown>) =>
     parameters.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+  const statements = new StatementCache(sqlite, STATEMENT_CACHE_SIZE);
   return {
     close: () => sqlite.close(),
     prepare(sql: string): SqliteStatement {
-      const statement = sqlite.prepare(sql);
+      const statement = statements.get(sql);
       return {
         get reader() {
           return statement.reader;
@@ -110,4 +111,37 @@ function withBooleanParameters(sqlite: BetterSqlite3.Database): SqliteDatabase {
       };
     },
   };
+}
+
+/** Distinct SQL texts kept prepared; the application's queries are far fewer. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Prepared statements by SQL text, least recently used dropped first. Kysely prepares every query
+ * anew; reusing the statement saves SQLite's parse and plan on each request. Safe because Kysely's
+ * SQLite driver runs one query at a time on its single connection.
+ */
+class StatementCache {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly capacity: number,
+  ) {}
+
+  get(sql: string): BetterSqlite3.Statement {
+    const cached = this.statements.get(sql);
+    if (cached) {
+      this.statements.delete(sql);
+      this.statements.set(sql, cached);
+      return cached;
+    }
+    const statement = this.sqlite.prepare(sql);
+    this.statements.set(sql, statement);
+    if (this.statements.size > this.capacity) {
+      const oldest = this.statements.keys().next().value;
+      if (oldest !== undefined) this.statements.delete(oldest);
+    }
+    return statement;
+  }
 }
