@@ -1,6 +1,6 @@
 import type { Expression, ExpressionBuilder, SqlBool } from "kysely";
 import type { Database } from "../store/database.js";
-import { lowerStartsWith } from "../store/engine.js";
+import { keyStartsWith, lowerStartsWith } from "../store/engine.js";
 import type { UserFilter } from "./user-filter.js";
 
 type UserWhere = ExpressionBuilder<Database, "app_user">;
@@ -24,11 +24,7 @@ export function whereUserFilter(eb: UserWhere, filter: UserFilter): Expression<S
     case "isNull":
       return eb(column(filter.property), filter.negated ? "is not" : "is", null);
     case "startsWith":
-      return presentAnd(
-        eb,
-        filter.property,
-        lowerStartsWith(column(filter.property), filter.value),
-      );
+      return presentAnd(eb, filter.property, startsWith(filter.property, filter.value));
     case "in":
       return presentAnd(
         eb,
@@ -93,14 +89,27 @@ function absentOr(
   return NULLABLE.has(property) ? eb.or([eb(column(property), "is", null), condition]) : condition;
 }
 
-/** The column as compared: ids exactly, the UPN key as stored (lower case), others lower-cased. */
+/**
+ * The column as compared: ids exactly; the UPN and display name through their lower-cased,
+ * indexed key columns; mail lower-cased.
+ */
 function textOf(eb: UserWhere, property: TextProperty) {
   if (property === "id" || property === "userPrincipalName") return eb.ref(column(property));
+  if (property === "displayName") return eb.ref("display_name_key");
   return eb.fn<string>("lower", [eb.ref(column(property))]);
 }
 
 function textValue(eb: UserWhere, property: TextProperty, value: string) {
   if (property === "id") return eb.val(value);
-  if (property === "userPrincipalName") return eb.val(value.toLowerCase());
+  if (property === "userPrincipalName" || property === "displayName") {
+    return eb.val(value.toLowerCase());
+  }
   return eb.fn<string>("lower", [eb.val(value)]);
+}
+
+/** Index ranges on the key columns; mail has no key column and is matched by `lower() like`. */
+function startsWith(property: "userPrincipalName" | "displayName" | "mail", prefix: string) {
+  if (property === "userPrincipalName") return keyStartsWith("upn_key", prefix);
+  if (property === "displayName") return keyStartsWith("display_name_key", prefix);
+  return lowerStartsWith("mail", prefix);
 }

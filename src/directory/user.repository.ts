@@ -1,6 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
-import { lowerStartsWith } from "../store/engine.js";
+import { keyStartsWith } from "../store/engine.js";
 import type { UserTable } from "./user.table.js";
 import type { UserFilter } from "./user-filter.js";
 import { whereUserFilter } from "./user-filter.repository.js";
@@ -96,13 +96,13 @@ export async function listUserRows(
     .selectAll()
     .where("tenant_id", "=", tenantId)
     .where("deleted_at", query.deleted ? "is not" : "is", null);
-  if (query.upnPrefix) q = q.where(lowerStartsWith("upn_key", query.upnPrefix));
+  if (query.upnPrefix) q = q.where(keyStartsWith("upn_key", query.upnPrefix));
   if (query.displayNamePrefix)
-    q = q.where(lowerStartsWith("display_name", query.displayNamePrefix));
+    q = q.where(keyStartsWith("display_name_key", query.displayNamePrefix));
   if (query.search) {
     const search = query.search;
     q = q.where((eb) =>
-      eb.or([lowerStartsWith("upn_key", search), lowerStartsWith("display_name", search)]),
+      eb.or([keyStartsWith("upn_key", search), keyStartsWith("display_name_key", search)]),
     );
   }
   if (query.accountEnabled !== undefined) q = q.where("account_enabled", "=", query.accountEnabled);

@@ -40,7 +40,30 @@ export function startsWithPattern(prefix: string): string {
   return `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** `lower(col) LIKE pattern ESCAPE '\'`, the portable case-insensitive prefix match. */
+/**
+ * Column type for lower-cased lookup keys (`upn_key`, `display_name_key`): compared byte by byte on
+ * both engines (SQLite's BINARY; PostgreSQL's "C" collation), so a prefix is an index range.
+ */
+export function keyTextType(engine: Engine) {
+  return engine === "postgres" ? sql`text collate "C"` : sql`text`;
+}
+
+/**
+ * Prefix match on a lower-cased key column (`keyTextType`), as an index range plus an exact check:
+ * `col >= p and col < p⁺ and col like 'p%' escape '\'`. Fast at any tenant size on both engines.
+ */
+export function keyStartsWith(column: string, prefix: string): RawBuilder<boolean> {
+  const lowered = prefix.toLowerCase();
+  const like = sql<boolean>`${sql.ref(column)} like ${startsWithPattern(lowered)} escape '\\'`;
+  const last = lowered.codePointAt(lowered.length - 1);
+  if (last === undefined || last >= 0x10ffff) return like;
+  const upper =
+    lowered.slice(0, lowered.length - String.fromCodePoint(last).length) +
+    String.fromCodePoint(last + 1);
+  return sql<boolean>`(${sql.ref(column)} >= ${lowered} and ${sql.ref(column)} < ${upper} and ${like})`;
+}
+
+/** `lower(col) LIKE pattern ESCAPE '\'`, the portable case-insensitive prefix match (no index). */
 export function lowerStartsWith(column: string, prefix: string): RawBuilder<boolean> {
   return sql<boolean>`lower(${sql.ref(column)}) like ${startsWithPattern(prefix)} escape '\\'`;
 }

@@ -1,12 +1,12 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
-import type { Engine } from "../engine.js";
+import { type Engine, keyTextType } from "../engine.js";
 
 /**
  * Tenants, domains, users, roles and groups. Every tenant-owned table keys on `(tenant_id, …)` and
  * every foreign key includes `tenant_id`, so a reference across tenants cannot exist (SPEC §1).
  */
-export function directoryMigration(_engine: Engine) {
+export function directoryMigration(engine: Engine) {
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -42,8 +42,12 @@ export function directoryMigration(_engine: Engine) {
         .addColumn("tenant_id", "text", (c) => c.notNull().references("tenant.id"))
         .addColumn("id", "text", (c) => c.notNull())
         .addColumn("user_principal_name", "text", (c) => c.notNull())
-        .addColumn("upn_key", "text", (c) => c.notNull())
+        .addColumn("upn_key", keyTextType(engine), (c) => c.notNull())
         .addColumn("display_name", "text", (c) => c.notNull())
+        // Lower-cased display name for case-insensitive prefix search and ordering by index.
+        .addColumn("display_name_key", keyTextType(engine), (c) =>
+          c.notNull().generatedAlwaysAs(sql`lower(display_name)`).stored(),
+        )
         .addColumn("mail", "text")
         .addColumn("mail_nickname", "text", (c) => c.notNull())
         .addColumn("account_enabled", "boolean", (c) => c.notNull())
@@ -64,9 +68,14 @@ export function directoryMigration(_engine: Engine) {
         .columns(["tenant_id", "display_name", "id"])
         .execute();
       await db.schema
+        .createIndex("app_user_display_name_key_idx")
+        .on("app_user")
+        .columns(["tenant_id", "display_name_key", "id"])
+        .execute();
+      await db.schema
         .createIndex("app_user_deleted_idx")
         .on("app_user")
-        .columns(["tenant_id", "deleted_at"])
+        .columns(["tenant_id", "deleted_at", "id"])
         .execute();
       await db.schema
         .createIndex("app_user_external_id_idx")
@@ -137,10 +146,6 @@ export function directoryMigration(_engine: Engine) {
         .on("group_member")
         .columns(["tenant_id", "user_id"])
         .execute();
-      // Case-insensitive prefix search on display names (both engines support expression indexes).
-      await sql`create index app_user_display_name_lower_idx on app_user (tenant_id, lower(display_name))`.execute(
-        db,
-      );
     },
   };
 }
