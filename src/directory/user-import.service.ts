@@ -6,6 +6,7 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { invalid, isAppError } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
+import { refreshStatistics } from "../store/engine.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
 import { normalizeDisplayName } from "./tenant.js";
 import { listTenantDomainNames } from "./tenant.repository.js";
@@ -20,6 +21,9 @@ import { findUserRowByUpnKey, insertUsers } from "./user.repository.js";
 import type { CreateUserInput } from "./user.service.js";
 import type { UserTable } from "./user.table.js";
 import { assertSyncChannel, tenantWriteBlocker, upnTakenError } from "./user-rules.js";
+
+/** Imports at least this large refresh the planner's statistics afterwards. */
+const BULK_LOAD_ROWS = 5000;
 
 export type ImportUserInput = Omit<CreateUserInput, "password">;
 
@@ -136,5 +140,6 @@ export async function importUsers(
     results.push(...batchResults);
   }
   const created = results.filter((r) => r.outcome === "created").length;
+  if (created >= BULK_LOAD_ROWS) await refreshStatistics(ctx.db, ctx.engine, "app_user");
   return { value: results, created, failed: results.length - created };
 }

@@ -3,6 +3,7 @@
  * instead of checking the engine themselves.
  */
 import { type RawBuilder, sql } from "kysely";
+import type { Executor } from "./database.js";
 
 export type Engine = "sqlite" | "postgres";
 
@@ -66,4 +67,16 @@ export function keyStartsWith(column: string, prefix: string): RawBuilder<boolea
 /** `lower(col) LIKE pattern ESCAPE '\'`, the portable case-insensitive prefix match (no index). */
 export function lowerStartsWith(column: string, prefix: string): RawBuilder<boolean> {
   return sql<boolean>`lower(${sql.ref(column)}) like ${startsWithPattern(prefix)} escape '\\'`;
+}
+
+/**
+ * After a bulk load, refreshes the planner's statistics of a table on PostgreSQL (autovacuum would
+ * do it within a minute; until then plans may sort whole tables). SQLite plans without them.
+ */
+export async function refreshStatistics(
+  db: Executor,
+  engine: Engine,
+  table: string,
+): Promise<void> {
+  if (engine === "postgres") await sql`analyze ${sql.table(table)}`.execute(db);
 }
