@@ -148,3 +148,30 @@ function toStartsWith(property: UserFilterProperty, value: FilterLiteral): UserF
   }
   return { kind: "startsWith", property: property as Exclude<UserTextProperty, "id">, value };
 }
+
+/**
+ * The order an index can serve for this query when the caller asked for none: a prefix search on
+ * the display name or UPN (alone, or and-ed with other conditions) is listed in that property's
+ * order, which the (tenant_id, key, id) index returns without sorting the matches — a broad prefix
+ * matching a fifth of a large tenant would otherwise be sorted by id on every page.
+ */
+export function orderServedByIndex(
+  filter: UserFilter | undefined,
+  options: { displayNamePrefix?: string | undefined; upnPrefix?: string | undefined } = {},
+): "displayName" | "userPrincipalName" | undefined {
+  if (options.displayNamePrefix) return "displayName";
+  if (options.upnPrefix) return "userPrincipalName";
+  if (!filter) return undefined;
+  if (filter.kind === "startsWith") {
+    if (filter.property === "displayName") return "displayName";
+    if (filter.property === "userPrincipalName") return "userPrincipalName";
+    return undefined;
+  }
+  if (filter.kind === "and") {
+    for (const operand of filter.operands) {
+      const order = orderServedByIndex(operand);
+      if (order) return order;
+    }
+  }
+  return undefined;
+}

@@ -10,6 +10,7 @@ import {
   type UserOrder,
 } from "./user.repository.js";
 import type { UserFilter } from "./user-filter.js";
+import { orderServedByIndex } from "./user-filter.js";
 import { withRoles } from "./user-lookup.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -77,7 +78,8 @@ export async function listUsers(
     throw invalid("ORDER_BY_INVALID", "The sort direction is asc or desc.", { field: "direction" });
   }
   const position = options.cursor === undefined ? undefined : decodeCursor(options.cursor, options);
-  const orderBy = position?.orderBy ?? options.orderBy ?? "id";
+  const orderBy =
+    position?.orderBy ?? options.orderBy ?? orderServedByIndex(options.filter, options) ?? "id";
   const direction = position?.direction ?? options.direction ?? "asc";
   const after = position && { sortKey: position.sortKey, id: position.id };
   const mfaState = options.mfaState === undefined ? undefined : parseMfaState(options.mfaState);
@@ -105,7 +107,7 @@ export async function listUsers(
           orderBy,
           direction,
           orderBy === "displayName"
-            ? last.display_name
+            ? last.display_name_key
             : orderBy === "userPrincipalName"
               ? last.upn_key
               : last.id,

@@ -32,7 +32,8 @@ export interface UserRowQuery {
 
 const SORT_COLUMN = {
   id: "id",
-  displayName: "display_name",
+  // Case-insensitive order, served by the (tenant_id, display_name_key, id) index.
+  displayName: "display_name_key",
   userPrincipalName: "upn_key",
 } as const;
 

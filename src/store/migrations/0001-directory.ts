@@ -63,11 +63,6 @@ export function directoryMigration(engine: Engine) {
         .addUniqueConstraint("app_user_upn_unique", ["tenant_id", "upn_key"])
         .execute();
       await db.schema
-        .createIndex("app_user_display_name_idx")
-        .on("app_user")
-        .columns(["tenant_id", "display_name", "id"])
-        .execute();
-      await db.schema
         .createIndex("app_user_display_name_key_idx")
         .on("app_user")
         .columns(["tenant_id", "display_name_key", "id"])
