@@ -1,3 +1,4 @@
+import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
 import type { User } from "../directory/index.js";
 import { odataContext } from "./odata.js";
@@ -76,3 +77,45 @@ export function userContext(
   const set = select ? `users(${select.join(",")})` : "users";
   return odataContext(request, entity ? `${set}/$entity` : set);
 }
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+/**
+ * Graph's `user` as a response schema: every property optional, so `$select`ed subsets serialize
+ * too. Fastify compiles it into a dedicated serializer (much faster than `JSON.stringify` on pages
+ * of 999 users), and the OpenAPI document describes the response from it.
+ */
+export const GraphUserSchema = Type.Object(
+  {
+    "@odata.type": Type.Optional(Type.String()),
+    id: Type.Optional(Type.String()),
+    businessPhones: Type.Optional(Type.Array(Type.String())),
+    displayName: Type.Optional(NullableString),
+    givenName: Type.Optional(NullableString),
+    jobTitle: Type.Optional(NullableString),
+    mail: Type.Optional(NullableString),
+    mobilePhone: Type.Optional(NullableString),
+    officeLocation: Type.Optional(NullableString),
+    preferredLanguage: Type.Optional(NullableString),
+    surname: Type.Optional(NullableString),
+    userPrincipalName: Type.Optional(Type.String()),
+    accountEnabled: Type.Optional(Type.Boolean()),
+    mailNickname: Type.Optional(Type.String()),
+    externalId: Type.Optional(NullableString),
+    onPremisesSyncEnabled: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+    createdDateTime: Type.Optional(Type.String()),
+    deletedDateTime: Type.Optional(NullableString),
+  },
+  { additionalProperties: false },
+);
+
+/** A page of users: Graph's collection envelope around `GraphUserSchema`. */
+export const GraphUserCollectionSchema = Type.Object(
+  {
+    "@odata.context": Type.String(),
+    "@odata.count": Type.Optional(Type.Integer()),
+    "@odata.nextLink": Type.Optional(Type.String()),
+    value: Type.Array(GraphUserSchema),
+  },
+  { additionalProperties: false },
+);

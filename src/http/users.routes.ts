@@ -11,7 +11,13 @@ import {
 } from "../directory/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { GRAPH_USER_PROPERTIES, selectGraphUser, toGraphUser, userContext } from "./graph-user.js";
+import {
+  GRAPH_USER_PROPERTIES,
+  GraphUserCollectionSchema,
+  selectGraphUser,
+  toGraphUser,
+  userContext,
+} from "./graph-user.js";
 import { parseFilter } from "./odata/parse-filter.js";
 import {
   parseSelect,
@@ -96,7 +102,10 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
 
     app.get(
       "/v1.0/users",
-      { ...auth, schema: { querystring: UserListQuerySchema } },
+      {
+        ...auth,
+        schema: { querystring: UserListQuerySchema, response: { 200: GraphUserCollectionSchema } },
+      },
       async (request) => {
         const { actor, session } = requireAuth(request);
         const query = readUserListQuery(request);
