@@ -6,10 +6,10 @@ import { findApplicationRow } from "./application.repository.js";
 import { toRoleNames, toTenant } from "./directory-mappers.js";
 import { isAllowed, type Permission, type PermissionTarget, rolesAllowed } from "./permissions.js";
 import { ROLES, type RoleName } from "./role.js";
-import { findApplicationRoleTemplateIds, findRoleTemplateIdsOfUsers } from "./role.repository.js";
+import { findApplicationRoleTemplateIds } from "./role.repository.js";
 import type { Tenant } from "./tenant.js";
 import { findTenantRow, findTenantRowForUpdate } from "./tenant.repository.js";
-import { findUserRowById } from "./user.repository.js";
+import { findActingUserRoles } from "./user.repository.js";
 
 export type Trx = Transaction<Database>;
 
@@ -63,12 +63,11 @@ export async function resolveActor(
     const roleIds = await findApplicationRoleTemplateIds(db, tenantId, actor.applicationId);
     return { actor, userId: null, roles: toRoleNames(roleIds), privileged: false };
   }
-  const row = await findUserRowById(db, tenantId, actor.userId);
-  if (!row || row.deleted_at !== null || !row.account_enabled) {
+  const acting = await findActingUserRoles(db, tenantId, actor.userId);
+  if (!acting?.active) {
     throw forbidden("ACTOR_INACTIVE", "Your account is disabled or deleted.");
   }
-  const roleIds =
-    (await findRoleTemplateIdsOfUsers(db, tenantId, [actor.userId])).get(actor.userId) ?? [];
+  const roleIds = acting.roleTemplateIds;
   return { actor, userId: actor.userId, roles: toRoleNames(roleIds), privileged: false };
 }
 

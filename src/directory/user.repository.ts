@@ -238,3 +238,30 @@ export async function bumpSecurityEpoch(db: Executor, tenantId: string, id: stri
     .where("id", "=", id)
     .execute();
 }
+
+/**
+ * What authorizing a user's request needs — whether the account can act, and its role template
+ * ids — in one round trip (one row per role; one row with a null role when it holds none).
+ */
+export async function findActingUserRoles(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+): Promise<{ active: boolean; roleTemplateIds: string[] } | undefined> {
+  const rows = await db
+    .selectFrom("app_user as u")
+    .leftJoin("role_assignment as ra", (join) =>
+      join.onRef("ra.tenant_id", "=", "u.tenant_id").onRef("ra.user_id", "=", "u.id"),
+    )
+    .select(["u.account_enabled", "u.deleted_at", "ra.role_template_id"])
+    .where("u.tenant_id", "=", tenantId)
+    .where("u.id", "=", userId)
+    .orderBy("ra.role_template_id")
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  return {
+    active: first.deleted_at === null && Boolean(first.account_enabled),
+    roleTemplateIds: rows.flatMap((r) => (r.role_template_id === null ? [] : [r.role_template_id])),
+  };
+}

@@ -11,17 +11,6 @@ export async function insertSession(
   await db.insertInto("auth_session").values(row).execute();
 }
 
-export async function findSessionByTokenHash(
-  db: Executor,
-  tokenHash: string,
-): Promise<SessionRow | undefined> {
-  return db
-    .selectFrom("auth_session")
-    .selectAll()
-    .where("token_hash", "=", tokenHash)
-    .executeTakeFirst();
-}
-
 export async function revokeSessionRow(
   db: Executor,
   tenantId: string,
@@ -35,43 +24,6 @@ export async function revokeSessionRow(
     .where("id", "=", id)
     .where("revoked_at", "is", null)
     .execute();
-}
-
-/** Facts about a session's user that decide whether the session still works. */
-export async function findSessionUserState(
-  db: Executor,
-  tenantId: string,
-  userId: string,
-): Promise<
-  | {
-      account_enabled: unknown;
-      deleted_at: string | null;
-      security_epoch: number;
-      tenant_state: string;
-    }
-  | undefined
-> {
-  return db
-    .selectFrom("app_user as u")
-    .innerJoin("tenant as t", "t.id", "u.tenant_id")
-    .select(["u.account_enabled", "u.deleted_at", "u.security_epoch", "t.state as tenant_state"])
-    .where("u.tenant_id", "=", tenantId)
-    .where("u.id", "=", userId)
-    .executeTakeFirst();
-}
-
-export async function findApplicationTenantState(
-  db: Executor,
-  tenantId: string,
-  applicationId: string,
-): Promise<{ tenant_state: string } | undefined> {
-  return db
-    .selectFrom("application as a")
-    .innerJoin("tenant as t", "t.id", "a.tenant_id")
-    .select(["t.state as tenant_state"])
-    .where("a.tenant_id", "=", tenantId)
-    .where("a.id", "=", applicationId)
-    .executeTakeFirst();
 }
 
 /** Deletes sessions that expired before `before` (housekeeping). */
@@ -100,4 +52,38 @@ export async function deleteStaleThrottles(db: Executor, before: string): Promis
     .where((eb) => eb.or([eb("blocked_until", "is", null), eb("blocked_until", "<", before)]))
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * A session by its token's hash together with everything that decides whether it still works —
+ * its tenant's state and its user's (or application's) — in one round trip, since every
+ * authenticated request asks.
+ */
+export async function findSessionWithSubjectState(db: Executor, tokenHash: string) {
+  return db
+    .selectFrom("auth_session as s")
+    .innerJoin("tenant as t", "t.id", "s.tenant_id")
+    .leftJoin("app_user as u", (join) =>
+      join
+        .onRef("u.tenant_id", "=", "s.tenant_id")
+        .onRef("u.id", "=", "s.subject_id")
+        .on("s.subject_type", "=", "user"),
+    )
+    .leftJoin("application as a", (join) =>
+      join
+        .onRef("a.tenant_id", "=", "s.tenant_id")
+        .onRef("a.id", "=", "s.subject_id")
+        .on("s.subject_type", "=", "application"),
+    )
+    .selectAll("s")
+    .select([
+      "t.state as tenant_state",
+      "u.id as user_id",
+      "u.account_enabled as user_account_enabled",
+      "u.deleted_at as user_deleted_at",
+      "u.security_epoch as user_security_epoch",
+      "a.id as application_id",
+    ])
+    .where("s.token_hash", "=", tokenHash)
+    .executeTakeFirst();
 }

@@ -13,9 +13,7 @@ import {
   type SessionSubject,
 } from "./session.js";
 import {
-  findApplicationTenantState,
-  findSessionByTokenHash,
-  findSessionUserState,
+  findSessionWithSubjectState,
   insertSession,
   revokeSessionRow,
   type SessionRow,
@@ -80,22 +78,16 @@ export async function authenticateAccessToken(
   token: string,
 ): Promise<Session> {
   if (!looksLikeAccessToken(token)) throw invalidToken();
-  const row = await findSessionByTokenHash(ctx.db, hashToken(token));
+  const row = await findSessionWithSubjectState(ctx.db, hashToken(token));
   const now = ctx.clock.now().toISOString();
   if (!row || row.revoked_at !== null || row.expires_at <= now) throw invalidToken();
+  if (row.tenant_state === "deleted") throw invalidToken();
   if (row.subject_type === "user") {
-    const user = await findSessionUserState(ctx.db, row.tenant_id, row.subject_id);
-    if (
-      !user ||
-      user.deleted_at !== null ||
-      !user.account_enabled ||
-      user.tenant_state === "deleted"
-    )
-      throw invalidToken();
-    if (Number(user.security_epoch) !== Number(row.user_epoch)) throw invalidToken();
-  } else {
-    const app = await findApplicationTenantState(ctx.db, row.tenant_id, row.subject_id);
-    if (!app || app.tenant_state === "deleted") throw invalidToken();
+    const live =
+      row.user_id !== null && row.user_deleted_at === null && Boolean(row.user_account_enabled);
+    if (!live || Number(row.user_security_epoch) !== Number(row.user_epoch)) throw invalidToken();
+  } else if (row.application_id === null) {
+    throw invalidToken();
   }
   return toSession(row);
 }
