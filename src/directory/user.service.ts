@@ -7,13 +7,14 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { conflict, invalid } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
+import type { Executor } from "../store/database.js";
 import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
 import { assertAllowed, loadTenant, requirePermission, resolveActor } from "./directory-access.js";
 import { JOB_PURGE_USER } from "./directory-jobs.js";
 import { ROLES } from "./role.js";
 import { countActiveRoleMembers } from "./role.repository.js";
 import { isReadOnlySyncedUser, syncedUserReadOnlyError } from "./sync.js";
-import { normalizeDisplayName } from "./tenant.js";
+import { normalizeDisplayName, type Tenant } from "./tenant.js";
 import { listTenantDomainNames } from "./tenant.repository.js";
 import {
   isAdminUser,
@@ -187,17 +188,7 @@ export async function updateUser(
       patch.password_hash = passwordHash;
     }
     if (input.accountEnabled === false && user.accountEnabled) {
-      const activeGlobalAdministrators = await countActiveRoleMembers(
-        trx,
-        tenantId,
-        ROLES.globalAdministrator.roleTemplateId,
-      );
-      const reason = removalBlocker(
-        user,
-        { tenant, actorUserId: resolved.userId, activeGlobalAdministrators },
-        "disable",
-      );
-      if (reason) throw reason;
+      await assertRemovable(trx, tenant, resolved.userId, user, "disable");
     }
     if (input.accountEnabled !== undefined) patch.account_enabled = input.accountEnabled;
     if (Object.keys(patch).length === 0) return user;
@@ -240,17 +231,7 @@ export async function deleteUser(
     assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
     const frozen = tenantWriteBlocker(tenant);
     if (frozen) throw frozen;
-    const activeGlobalAdministrators = await countActiveRoleMembers(
-      trx,
-      tenantId,
-      ROLES.globalAdministrator.roleTemplateId,
-    );
-    const reason = removalBlocker(
-      user,
-      { tenant, actorUserId: resolved.userId, activeGlobalAdministrators },
-      "delete",
-    );
-    if (reason) throw reason;
+    await assertRemovable(trx, tenant, resolved.userId, user, "delete");
     const now = ctx.clock.now();
     await softDeleteUserRows(trx, tenantId, [user.id], now.toISOString());
     await scheduleJob(
@@ -330,6 +311,26 @@ export async function purgeUser(
       details: { userPrincipalName: user.userPrincipalName },
     });
   });
+}
+
+/**
+ * Refuses to delete or disable `user` when a rule forbids it (self, synced while sync is on, the
+ * last active Global Administrator). Call with the tenant row locked, so the count stays true.
+ */
+async function assertRemovable(
+  trx: Executor,
+  tenant: Tenant,
+  actorUserId: string | null,
+  user: User,
+  verb: "delete" | "disable",
+): Promise<void> {
+  const activeGlobalAdministrators = await countActiveRoleMembers(
+    trx,
+    tenant.id,
+    ROLES.globalAdministrator.roleTemplateId,
+  );
+  const reason = removalBlocker(user, { tenant, actorUserId, activeGlobalAdministrators }, verb);
+  if (reason) throw reason;
 }
 
 async function hashNewPassword(
