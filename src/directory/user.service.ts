@@ -9,7 +9,13 @@ import { conflict, invalid } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
 import type { Executor } from "../store/database.js";
 import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
-import { assertAllowed, loadTenant, requirePermission, resolveActor } from "./directory-access.js";
+import {
+  assertAllowed,
+  loadTenant,
+  type ResolvedActor,
+  requirePermission,
+  resolveActor,
+} from "./directory-access.js";
 import { JOB_PURGE_USER } from "./directory-jobs.js";
 import { ROLES } from "./role.js";
 import { countActiveRoleMembers } from "./role.repository.js";
@@ -34,7 +40,7 @@ import {
   updateUserRow,
 } from "./user.repository.js";
 import type { UserTable } from "./user.table.js";
-import { loadUser } from "./user-lookup.js";
+import { loadUser, type UserState } from "./user-lookup.js";
 import {
   assertSyncChannel,
   purgeDueAt,
@@ -152,15 +158,9 @@ export async function updateUser(
       ? undefined
       : await hashNewPassword(ctx, input.password, upnForPolicy);
   return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId, {
-      forUpdate: true,
-      rowLocks: supportsRowLocks(ctx.engine),
+    const { tenant, resolved, user } = await beginUserChange(ctx, trx, actor, tenantId, idOrUpn, {
+      lockTenant: true,
     });
-    const resolved = await resolveActor(trx, actor, tenantId);
-    const { user } = await loadUser(trx, tenantId, idOrUpn);
-    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
     if (isReadOnlySyncedUser(user, tenant)) throw syncedUserReadOnlyError(user);
     const patch: Updateable<UserTable> = {};
     const details: Record<string, unknown> = {};
@@ -222,15 +222,9 @@ export async function deleteUser(
   idOrUpn: string,
 ): Promise<void> {
   await ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId, {
-      forUpdate: true,
-      rowLocks: supportsRowLocks(ctx.engine),
+    const { tenant, resolved, user } = await beginUserChange(ctx, trx, actor, tenantId, idOrUpn, {
+      lockTenant: true,
     });
-    const resolved = await resolveActor(trx, actor, tenantId);
-    const { user } = await loadUser(trx, tenantId, idOrUpn);
-    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
     await assertRemovable(trx, tenant, resolved.userId, user, "delete");
     const now = ctx.clock.now();
     await softDeleteUserRows(trx, tenantId, [user.id], now.toISOString());
@@ -263,12 +257,7 @@ export async function restoreUser(
   userId: string,
 ): Promise<User> {
   return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId);
-    const resolved = await resolveActor(trx, actor, tenantId);
-    const { user } = await loadUser(trx, tenantId, userId, "deleted");
-    assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
-    const frozen = tenantWriteBlocker(tenant);
-    if (frozen) throw frozen;
+    const { user } = await beginUserChange(ctx, trx, actor, tenantId, userId, { state: "deleted" });
     const now = ctx.clock.now().toISOString();
     await updateUserRow(trx, tenantId, user.id, { deleted_at: null, updated_at: now });
     await cancelJob(trx, { tenantId, kind: JOB_PURGE_USER, key: user.id });
@@ -311,6 +300,31 @@ export async function purgeUser(
       details: { userPrincipalName: user.userPrincipalName },
     });
   });
+}
+
+/**
+ * The common start of a change to one user, inside its transaction: the tenant (locked on
+ * PostgreSQL when the change may lower the count of Global Administrators), the actor with fresh
+ * roles, the user, the permission on that user (admins need a stronger role), and the freeze.
+ */
+async function beginUserChange(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+  idOrUpn: string,
+  options: { state?: UserState; lockTenant?: boolean },
+): Promise<{ tenant: Tenant; resolved: ResolvedActor; user: User }> {
+  const tenant = await loadTenant(trx, actor, tenantId, {
+    forUpdate: options.lockTenant ?? false,
+    rowLocks: supportsRowLocks(ctx.engine),
+  });
+  const resolved = await resolveActor(trx, actor, tenantId);
+  const { user } = await loadUser(trx, tenantId, idOrUpn, options.state ?? "live");
+  assertAllowed(resolved, "users.manage", { isAdmin: isAdminUser(user) });
+  const frozen = tenantWriteBlocker(tenant);
+  if (frozen) throw frozen;
+  return { tenant, resolved, user };
 }
 
 /**
