@@ -1,7 +1,7 @@
 import { type DemoSummary, seedDemo } from "../demo/seed-demo.js";
+import { storeHasHadTenants } from "../directory/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { isAppError } from "../shared/app-error.js";
-import type { Db } from "../store/database.js";
 
 /**
  * The hook `tenantry start` (what `npm start` runs) calls before serving: on a store that has
@@ -13,7 +13,7 @@ import type { Db } from "../store/database.js";
 export async function seedDemoIfEmpty(
   ctx: AppContext,
 ): Promise<{ seeded: boolean; demo?: DemoSummary }> {
-  if (await storeHasHadTenants(ctx.db)) return { seeded: false };
+  if (await storeHasHadTenants(ctx, { type: "operator" })) return { seeded: false };
   try {
     const demo = await seedDemo(ctx);
     ctx.log.info(
@@ -25,13 +25,4 @@ export async function seedDemoIfEmpty(
     if (isAppError(error) && error.code === "DOMAIN_TAKEN") return { seeded: false };
     throw error;
   }
-}
-
-/** Whether any tenant row exists, in any state. */
-async function storeHasHadTenants(db: Db): Promise<boolean> {
-  const row = await db
-    .selectFrom("tenant")
-    .select((eb) => eb.fn.countAll<number | string>().as("count"))
-    .executeTakeFirst();
-  return Number(row?.count ?? 0) > 0;
 }

@@ -99,19 +99,3 @@ export async function listGroupMemberIds(
   const rows = await q.orderBy("u.id").limit(options.limit).execute();
   return rows.map((r) => r.id);
 }
-
-export async function isGroupMember(
-  db: Executor,
-  tenantId: string,
-  groupId: string,
-  userId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom("group_member")
-    .select("user_id")
-    .where("tenant_id", "=", tenantId)
-    .where("group_id", "=", groupId)
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return row !== undefined;
-}

@@ -74,6 +74,7 @@ export {
   type CreateTenantInput,
   createTenant,
   getTenant,
+  storeHasHadTenants,
   updateTenantDisplayName,
 } from "./tenant.service.js";
 export { PER_USER_MFA_STATES, type PerUserMfaState, type User } from "./user.js";

@@ -59,6 +59,8 @@ export async function updateTenantRow(
   await db.updateTable("tenant").set(patch).where("id", "=", tenantId).execute();
 }
 
-export async function listTenantRows(db: Executor): Promise<TenantRow[]> {
-  return db.selectFrom("tenant").selectAll().orderBy("created_at").execute();
+/** Whether any tenant row exists, in any state (closed tenants count). */
+export async function anyTenantRowExists(db: Executor): Promise<boolean> {
+  const row = await db.selectFrom("tenant").select("id").limit(1).executeTakeFirst();
+  return row !== undefined;
 }

@@ -11,6 +11,7 @@ import { ROLES } from "./role.js";
 import { insertRoleAssignment } from "./role.repository.js";
 import { normalizeDisplayName, normalizeDomain, type Tenant } from "./tenant.js";
 import {
+  anyTenantRowExists,
   insertDomain,
   insertTenant,
   isDomainRegistered,
@@ -158,4 +159,15 @@ export async function updateTenantDisplayName(
     });
     return loadTenant(trx, actor, tenantId);
   });
+}
+
+/**
+ * Whether this store ever held an organization; `tenantry start` seeds the demo only when not.
+ * Operator-only: it looks across tenants.
+ */
+export async function storeHasHadTenants(ctx: AppContext, actor: Actor): Promise<boolean> {
+  if (actor.type !== "operator") {
+    throw forbidden("OPERATOR_ONLY", "Only the operator can look across organizations.");
+  }
+  return anyTenantRowExists(ctx.db);
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
-import { sql } from "kysely";
 import type { AppContext } from "../shared/app-context.js";
+import { pingStore } from "../store/open-store.js";
 import { sendGraphError } from "./error-handler.js";
 
 /** How long `/readyz` waits for the store before it reports the process not ready. */
@@ -43,7 +43,7 @@ export function healthRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         try {
-          await withTimeout(sql`select 1`.execute(ctx.db), READINESS_TIMEOUT_MS);
+          await withTimeout(pingStore(ctx.db), READINESS_TIMEOUT_MS);
           return { status: "ready" as const, engine: ctx.engine };
         } catch (error) {
           request.log.warn({ err: error }, "readiness check failed: the store does not answer");

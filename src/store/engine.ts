@@ -7,11 +7,6 @@ import type { Executor } from "./database.js";
 
 export type Engine = "sqlite" | "postgres";
 
-/** Column type for raw bytes. */
-export function binaryType(engine: Engine): "blob" | "bytea" {
-  return engine === "postgres" ? "bytea" : "blob";
-}
-
 /** Whether the engine supports `FOR UPDATE SKIP LOCKED` (SQLite serializes writers instead). */
 export function supportsRowLocks(engine: Engine): boolean {
   return engine === "postgres";
@@ -25,12 +20,6 @@ export function isUniqueViolation(error: unknown): boolean {
     code === "SQLITE_CONSTRAINT_UNIQUE" ||
     code === "SQLITE_CONSTRAINT_PRIMARYKEY"
   );
-}
-
-/** A foreign-key violation, on either engine. */
-export function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
 }
 
 /**

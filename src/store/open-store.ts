@@ -7,6 +7,7 @@ import {
   type SqliteDatabase,
   SqliteDialect,
   type SqliteStatement,
+  sql,
 } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
@@ -144,4 +145,9 @@ class StatementCache {
     }
     return statement;
   }
+}
+
+/** A trivial query: resolves when the store answers (the readiness probe). */
+export async function pingStore(db: Kysely<Database>): Promise<void> {
+  await sql`select 1`.execute(db);
 }
