@@ -45,6 +45,7 @@ export {
   type UpdateGroupInput,
   updateGroup,
 } from "./group.service.js";
+export { type UpdateOrganizationInput, updateOrganization } from "./organization.service.js";
 export {
   isAllowed,
   PERMISSION_RULES,

@@ -3,6 +3,7 @@ import { scheduleJob } from "../scheduler/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { addMs } from "../shared/clock.js";
+import type { Executor } from "../store/database.js";
 import { supportsRowLocks } from "../store/engine.js";
 import { loadTenant, requirePermission, type Trx } from "./directory-access.js";
 import { JOB_COMPLETE_SYNC_OFF } from "./directory-jobs.js";
@@ -41,27 +42,35 @@ export async function turnOnSync(
   actor: Actor,
   tenantId: string,
 ): Promise<SyncState> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId, {
-      forUpdate: true,
-      rowLocks: supportsRowLocks(ctx.engine),
-    });
-    await requirePermission(trx, actor, tenantId, "sync.manage");
-    const now = ctx.clock.now();
-    assertCanTurnOnSync(tenant, now);
-    await updateTenantRow(trx, tenantId, {
-      on_premises_sync_enabled: true,
-      sync_reenable_after: null,
-      updated_at: now.toISOString(),
-    });
-    await recordAudit(ctx, trx, {
-      tenantId,
-      actor,
-      action: "sync.turnOn",
-      target: { type: "tenant", id: tenantId },
-    });
-    return toSyncState(await loadTenant(trx, actor, tenantId));
+  return ctx.db.transaction().execute((trx) => turnOnSyncIn(ctx, trx, actor, tenantId));
+}
+
+/** `turnOnSync` inside a transaction the caller holds. */
+export async function turnOnSyncIn(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+): Promise<SyncState> {
+  const tenant = await loadTenant(trx, actor, tenantId, {
+    forUpdate: true,
+    rowLocks: supportsRowLocks(ctx.engine),
   });
+  await requirePermission(trx, actor, tenantId, "sync.manage");
+  const now = ctx.clock.now();
+  assertCanTurnOnSync(tenant, now);
+  await updateTenantRow(trx, tenantId, {
+    on_premises_sync_enabled: true,
+    sync_reenable_after: null,
+    updated_at: now.toISOString(),
+  });
+  await recordAudit(ctx, trx, {
+    tenantId,
+    actor,
+    action: "sync.turnOn",
+    target: { type: "tenant", id: tenantId },
+  });
+  return toSyncState(await loadTenant(trx, actor, tenantId));
 }
 
 /**
@@ -74,33 +83,41 @@ export async function turnOffSync(
   actor: Actor,
   tenantId: string,
 ): Promise<SyncState> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const tenant = await loadTenant(trx, actor, tenantId, {
-      forUpdate: true,
-      rowLocks: supportsRowLocks(ctx.engine),
-    });
-    await requirePermission(trx, actor, tenantId, "sync.manage");
-    const now = ctx.clock.now();
-    const { completesAt } = planTurnOffSync(tenant, now, ctx.config.syncOffDelayMs);
-    await updateTenantRow(trx, tenantId, {
-      sync_off_started_at: now.toISOString(),
-      sync_off_completes_at: completesAt.toISOString(),
-      updated_at: now.toISOString(),
-    });
-    await scheduleJob(
-      trx,
-      { tenantId, kind: JOB_COMPLETE_SYNC_OFF, key: tenantId, dueAt: completesAt },
-      now,
-    );
-    await recordAudit(ctx, trx, {
-      tenantId,
-      actor,
-      action: "sync.turnOffStarted",
-      target: { type: "tenant", id: tenantId },
-      details: { completesAt: completesAt.toISOString() },
-    });
-    return toSyncState(await loadTenant(trx, actor, tenantId));
+  return ctx.db.transaction().execute((trx) => turnOffSyncIn(ctx, trx, actor, tenantId));
+}
+
+/** `turnOffSync` inside a transaction the caller holds. */
+export async function turnOffSyncIn(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+): Promise<SyncState> {
+  const tenant = await loadTenant(trx, actor, tenantId, {
+    forUpdate: true,
+    rowLocks: supportsRowLocks(ctx.engine),
   });
+  await requirePermission(trx, actor, tenantId, "sync.manage");
+  const now = ctx.clock.now();
+  const { completesAt } = planTurnOffSync(tenant, now, ctx.config.syncOffDelayMs);
+  await updateTenantRow(trx, tenantId, {
+    sync_off_started_at: now.toISOString(),
+    sync_off_completes_at: completesAt.toISOString(),
+    updated_at: now.toISOString(),
+  });
+  await scheduleJob(
+    trx,
+    { tenantId, kind: JOB_COMPLETE_SYNC_OFF, key: tenantId, dueAt: completesAt },
+    now,
+  );
+  await recordAudit(ctx, trx, {
+    tenantId,
+    actor,
+    action: "sync.turnOffStarted",
+    target: { type: "tenant", id: tenantId },
+    details: { completesAt: completesAt.toISOString() },
+  });
+  return toSyncState(await loadTenant(trx, actor, tenantId));
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { conflict, forbidden } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
+import type { Executor } from "../store/database.js";
 import { isUniqueViolation } from "../store/engine.js";
 import { loadTenant, requirePermission } from "./directory-access.js";
 import { ROLES } from "./role.js";
@@ -142,23 +143,34 @@ export async function updateTenantDisplayName(
   tenantId: string,
   displayName: string,
 ): Promise<Tenant> {
+  return ctx.db
+    .transaction()
+    .execute((trx) => updateTenantDisplayNameIn(ctx, trx, actor, tenantId, displayName));
+}
+
+/** `updateTenantDisplayName` inside a transaction the caller holds. */
+export async function updateTenantDisplayNameIn(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+  displayName: string,
+): Promise<Tenant> {
   const name = normalizeDisplayName(displayName);
-  return ctx.db.transaction().execute(async (trx) => {
-    const before = await loadTenant(trx, actor, tenantId);
-    await requirePermission(trx, actor, tenantId, "tenant.update");
-    await updateTenantRow(trx, tenantId, {
-      display_name: name,
-      updated_at: ctx.clock.now().toISOString(),
-    });
-    await recordAudit(ctx, trx, {
-      tenantId,
-      actor,
-      action: "tenant.update",
-      target: { type: "tenant", id: tenantId },
-      details: { displayName: name, previousDisplayName: before.displayName },
-    });
-    return loadTenant(trx, actor, tenantId);
+  const before = await loadTenant(trx, actor, tenantId);
+  await requirePermission(trx, actor, tenantId, "tenant.update");
+  await updateTenantRow(trx, tenantId, {
+    display_name: name,
+    updated_at: ctx.clock.now().toISOString(),
   });
+  await recordAudit(ctx, trx, {
+    tenantId,
+    actor,
+    action: "tenant.update",
+    target: { type: "tenant", id: tenantId },
+    details: { displayName: name, previousDisplayName: before.displayName },
+  });
+  return loadTenant(trx, actor, tenantId);
 }
 
 /**

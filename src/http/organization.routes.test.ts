@@ -96,6 +96,19 @@ describe.each(TEST_ENGINES)("/v1.0/organization on %s", (engine) => {
     expect((await read(org.tenantId, headers)).displayName).toBe("Fabrikam Ltd");
   });
 
+  it("applies a rename and a sync change together or not at all", async () => {
+    const { org, headers } = await signedIn();
+    const before = (await read(org.tenantId, headers)).displayName;
+    // Sync was never on, so turning it off is refused; the rename in the same PATCH must not stay.
+    const res = await patch(org.tenantId, headers, {
+      displayName: "Half Renamed",
+      onPremisesSyncEnabled: false,
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.details[0].code).toBe("SYNC_NOT_ON");
+    expect((await read(org.tenantId, headers)).displayName).toBe(before);
+  });
+
   it("refuses a PATCH from an administrator who is not Global Administrator with 403", async () => {
     const { org } = await signedIn();
     const { user } = await createUserWithRoles(t, org, "ua", ["userAdministrator"]);

@@ -1,12 +1,6 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
-import {
-  getSyncState,
-  getTenant,
-  turnOffSync,
-  turnOnSync,
-  updateTenantDisplayName,
-} from "../directory/index.js";
+import { getSyncState, getTenant, updateOrganization } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
@@ -59,15 +53,7 @@ export function organizationRoutes(ctx: AppContext): FastifyPluginAsync {
       { ...auth, schema: { params: OrganizationParams, body: UpdateOrganizationBody } },
       async (request, reply) => {
         const { actor } = requireAuth(request);
-        const { id } = request.params;
-        const { displayName, onPremisesSyncEnabled } = request.body;
-        if (displayName !== undefined) await updateTenantDisplayName(ctx, actor, id, displayName);
-        if (onPremisesSyncEnabled === true) await turnOnSync(ctx, actor, id);
-        if (onPremisesSyncEnabled === false) await turnOffSync(ctx, actor, id);
-        // An empty PATCH still answers 404 for an organization the caller cannot see.
-        if (displayName === undefined && onPremisesSyncEnabled === undefined) {
-          await getTenant(ctx, actor, id);
-        }
+        await updateOrganization(ctx, actor, request.params.id, request.body);
         return reply.status(204).send();
       },
     );
