@@ -2,7 +2,10 @@
  * API throughput on both engines (`npm run bench:api`): a served `tenantry` process holding a
  * tenant of 100,000 users (set BENCH_USERS), loaded by autocannon from this process at 50
  * connections, plus a sequential walk through all users with `$top=999`. Prints one table.
- * BENCH_ENGINES=sqlite skips PostgreSQL; BENCH_SECONDS sets each load's duration (default 10).
+ * BENCH_ENGINES=sqlite skips PostgreSQL; BENCH_SECONDS sets each load's duration (default 10);
+ * BENCH_WORKERS sets the server's `--workers` (default 1); BENCH_SERVER_NODE_ARGS passes node flags
+ * to the server (e.g. `--cpu-prof --cpu-prof-dir=prof`). Each load first runs for BENCH_WARMUP
+ * seconds (default 3) unmeasured, at the same concurrency, so that it measures a warm server.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
@@ -23,6 +26,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const engines = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as Engine[];
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const CONNECTIONS = 50;
 const PASSWORD = "Bench-Password-2026";
 
@@ -97,7 +102,15 @@ async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "bin", "tenantry.js"), "serve", "--port", String(port)],
+    [
+      ...(process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      path.join(ROOT, "bin", "tenantry.js"),
+      "serve",
+      "--port",
+      String(port),
+      "--workers",
+      String(WORKERS),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, TENANTRY_LOG_LEVEL: "warn", TENANTRY_RATE_LIMIT: "100000000" },
@@ -124,6 +137,14 @@ async function load(
   url: string,
   authorization: string,
 ): Promise<void> {
+  if (WARMUP_SECONDS > 0) {
+    await autocannon({
+      url,
+      connections: CONNECTIONS,
+      duration: WARMUP_SECONDS,
+      headers: { authorization },
+    });
+  }
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
@@ -212,7 +233,7 @@ async function benchEngine(engine: Engine): Promise<void> {
 for (const engine of engines) await benchEngine(engine);
 
 console.log(
-  `\n${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} connections, ${SECONDS} s per load, node ${process.version}\n`,
+  `\n${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} connections, ${SECONDS} s per load after ${WARMUP_SECONDS} s warm-up, ${WORKERS} server process(es), node ${process.version}\n`,
 );
 console.log("| engine | load | requests/s | p50 ms | p99 ms | errors |");
 console.log("|---|---|---:|---:|---:|---:|");

@@ -77,3 +77,72 @@ describe.each(TEST_ENGINES)("tenantry on %s", (engine) => {
     },
   );
 });
+
+describe.each(TEST_ENGINES)("tenantry serve --workers on %s", (engine) => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    database = await createTestDatabase(engine);
+    const url = database.storeOptions.databaseUrl;
+    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it("serves from two processes on one port, replaces a worker that dies and stops all on SIGTERM", async () => {
+    const child = startTenantry(["serve", "--port", "0", "--workers", "2"], env);
+    const { output, exited } = collect(child);
+    const workerPids = () =>
+      [...output.stderr.matchAll(/"pid":(\d+)[^\n]*"msg":"server worker listening"/g)].map((m) =>
+        Number(m[1]),
+      );
+    try {
+      const url = await waitForUrl(output);
+      // Each worker logs from its own process: its line may land after the primary's.
+      await waitFor(() => workerPids().length === 2);
+      expect(workerPids()).not.toContain(child.pid);
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${url}/readyz`).then((r) => r.status)),
+      );
+      expect(answers).toEqual(Array(20).fill(200));
+
+      const [first] = workerPids();
+      process.kill(first as number, "SIGKILL");
+      await waitFor(() => workerPids().length === 3);
+      expect(output.stderr).toContain("a server worker died; starting another");
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const result = await exited;
+    expect(result.code).toBe(0);
+    for (const pid of workerPids()) expect(isRunning(pid)).toBe(false);
+  });
+
+  it("refuses a number of workers out of range as a usage error", async () => {
+    const zero = await runTenantry(["serve", "--workers", "0"], env);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain("--workers");
+    const fromEnv = await runTenantry(["serve"], { ...env, TENANTRY_WORKERS: "lots" });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain("CONFIG_INVALID: TENANTRY_WORKERS");
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -3,7 +3,7 @@ import { roleByTemplateId } from "./role.js";
 import type { Tenant, TenantState } from "./tenant.js";
 import type { TenantRow } from "./tenant.repository.js";
 import type { PerUserMfaState, User } from "./user.js";
-import type { UserRow } from "./user.repository.js";
+import type { UserRecord, UserRow } from "./user.repository.js";
 
 /** Rows stay inside the area: services hand out these domain objects. */
 export function toTenant(row: TenantRow): Tenant {
@@ -21,7 +21,7 @@ export function toTenant(row: TenantRow): Tenant {
   };
 }
 
-export function toUser(row: UserRow, roleTemplateIds: readonly string[] = []): User {
+export function toUser(row: UserRow | UserRecord, roleTemplateIds: readonly string[] = []): User {
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -30,7 +30,7 @@ export function toUser(row: UserRow, roleTemplateIds: readonly string[] = []): U
     mail: row.mail,
     mailNickname: row.mail_nickname,
     accountEnabled: Boolean(row.account_enabled),
-    hasPassword: row.password_hash !== null,
+    hasPassword: "has_password" in row ? Boolean(row.has_password) : row.password_hash !== null,
     forceChangePasswordNextSignIn: Boolean(row.force_change_password),
     externalId: row.external_id,
     onPremisesSyncEnabled: toNullableBool(row.on_premises_sync_enabled),

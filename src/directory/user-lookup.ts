@@ -4,7 +4,12 @@ import { toUser } from "./directory-mappers.js";
 import { findRoleTemplateIdsOfUsers } from "./role.repository.js";
 import type { User } from "./user.js";
 import { upnKey } from "./user.js";
-import { findUserRowById, findUserRowByUpnKey, type UserRow } from "./user.repository.js";
+import {
+  findUserRowById,
+  findUserRowByUpnKey,
+  type UserRecord,
+  type UserRow,
+} from "./user.repository.js";
 
 export type UserState = "live" | "deleted" | "any";
 
@@ -36,7 +41,7 @@ export async function loadUser(
 export async function withRoles(
   db: Executor,
   tenantId: string,
-  rows: readonly UserRow[],
+  rows: readonly (UserRow | UserRecord)[],
 ): Promise<User[]> {
   const roles = await findRoleTemplateIdsOfUsers(
     db,

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from "kysely";
+import { type Insertable, type Selectable, type SqlBool, sql, type Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
 import { keyStartsWith } from "../store/engine.js";
 import type { UserTable } from "./user.table.js";
@@ -6,6 +6,39 @@ import type { UserFilter } from "./user-filter.js";
 import { whereUserFilter } from "./user-filter.repository.js";
 
 export type UserRow = Selectable<UserTable>;
+
+/**
+ * A user as listings read it: every column but the password hash, of which only its presence
+ * comes out. Pages of hundreds of users then neither copy nor expose the hashes.
+ */
+export type UserRecord = Omit<UserRow, "password_hash"> & { has_password: SqlBool };
+
+const RECORD_COLUMNS = [
+  "tenant_id",
+  "id",
+  "user_principal_name",
+  "upn_key",
+  "display_name",
+  "display_name_key",
+  "mail",
+  "mail_nickname",
+  "account_enabled",
+  "force_change_password",
+  "external_id",
+  "on_premises_sync_enabled",
+  "per_user_mfa_state",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "security_epoch",
+] as const satisfies ReadonlyArray<keyof UserRecord>;
+
+function selectUserRecords(db: Executor) {
+  return db
+    .selectFrom("app_user")
+    .select(RECORD_COLUMNS)
+    .select(sql<SqlBool>`password_hash is not null`.as("has_password"));
+}
 
 export type UserOrder = "id" | "displayName" | "userPrincipalName";
 export type SortDirection = "asc" | "desc";
@@ -75,14 +108,9 @@ export async function findUserRowsByIds(
   db: Executor,
   tenantId: string,
   ids: readonly string[],
-): Promise<UserRow[]> {
+): Promise<UserRecord[]> {
   if (ids.length === 0) return [];
-  return db
-    .selectFrom("app_user")
-    .selectAll()
-    .where("tenant_id", "=", tenantId)
-    .where("id", "in", ids)
-    .execute();
+  return selectUserRecords(db).where("tenant_id", "=", tenantId).where("id", "in", ids).execute();
 }
 
 /** One page of users in keyset order; ask for `limit + 1` to learn whether more follow. */
@@ -90,11 +118,9 @@ export async function listUserRows(
   db: Executor,
   tenantId: string,
   query: UserRowQuery,
-): Promise<UserRow[]> {
+): Promise<UserRecord[]> {
   const column = SORT_COLUMN[query.orderBy];
-  let q = db
-    .selectFrom("app_user")
-    .selectAll()
+  let q = selectUserRecords(db)
     .where("tenant_id", "=", tenantId)
     .where("deleted_at", query.deleted ? "is not" : "is", null);
   if (query.upnPrefix) q = q.where(keyStartsWith("upn_key", query.upnPrefix));

@@ -27,7 +27,15 @@ export interface Config {
   trustProxy: boolean | string;
   /** Requests per minute per access token (or per address without one); `TENANTRY_RATE_LIMIT`. */
   rateLimitPerMinute: number;
+  /**
+   * HTTP server processes for `serve`/`start` (`TENANTRY_WORKERS`, default 1; `--workers`
+   * overrides). The rate limit is counted in each process.
+   */
+  workers: number;
 }
+
+/** More server processes than this is a typo, not a deployment. */
+export const MAX_WORKERS = 64;
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
 
@@ -43,6 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.TENANTRY_LOG_LEVEL || "info",
     trustProxy: parseTrustProxy(env.TENANTRY_TRUST_PROXY),
     rateLimitPerMinute: readPositive(env, "TENANTRY_RATE_LIMIT", 6000),
+    workers: readWorkers(env),
   };
 }
 
@@ -60,6 +69,14 @@ function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
     "CONFIG_INVALID",
     `TENANTRY_TRUST_PROXY must be true, false or a list of addresses, got "${value}".`,
   );
+}
+
+function readWorkers(env: NodeJS.ProcessEnv): number {
+  const workers = readPositive(env, "TENANTRY_WORKERS", 1);
+  if (workers > MAX_WORKERS) {
+    throw invalid("CONFIG_INVALID", `TENANTRY_WORKERS must be at most ${MAX_WORKERS}.`);
+  }
+  return workers;
 }
 
 function readPositive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

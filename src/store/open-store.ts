@@ -1,17 +1,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import {
-  Kysely,
-  PostgresDialect,
-  type SqliteDatabase,
-  SqliteDialect,
-  type SqliteStatement,
-  sql,
-} from "kysely";
+import { Kysely, PostgresDialect, type SqliteDatabase, type SqliteStatement, sql } from "kysely";
 import pg from "pg";
 import type { Database } from "./database.js";
 import type { Engine } from "./engine.js";
+import { FifoSqliteDialect } from "./fifo-sqlite-dialect.js";
 
 export interface StoreOptions {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite. */
@@ -81,7 +75,7 @@ function openSqlite(file: string): Store {
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
   const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: withBooleanParameters(sqlite) }),
+    dialect: new FifoSqliteDialect({ database: withBooleanParameters(sqlite) }),
   });
   return { db, engine: "sqlite", location: file, close: () => db.destroy() };
 }

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { invalid } from "../../shared/app-error.js";
+import { loadConfig, MAX_WORKERS } from "../../shared/config.js";
 import { runServer } from "../run-server.js";
 import { readTlsFiles } from "../tls-files.js";
 
@@ -11,6 +12,7 @@ interface ServeFlags {
   host: string;
   tlsCert?: string;
   tlsKey?: string;
+  workers?: number;
 }
 
 /**
@@ -31,9 +33,20 @@ export function registerServeCommands(program: Command): void {
       .option("--host <host>", "interface to listen on", DEFAULT_HOST)
       .option("--tls-cert <file>", "PEM certificate (chain): serve HTTPS (needs --tls-key)")
       .option("--tls-key <file>", "PEM private key of --tls-cert")
+      .option(
+        "--workers <n>",
+        `HTTP server processes sharing the port, 1–${MAX_WORKERS} (default: $TENANTRY_WORKERS, else 1)`,
+        parseWorkers,
+      )
       .action(async (flags: ServeFlags) => {
         const tls = readTlsFiles(flags.tlsCert, flags.tlsKey);
-        await runServer({ port: flags.port ?? portFromEnv(), host: flags.host, seedDemo, tls });
+        await runServer({
+          port: flags.port ?? portFromEnv(),
+          host: flags.host,
+          seedDemo,
+          tls,
+          workers: flags.workers ?? loadConfig().workers,
+        });
       });
   }
 }
@@ -42,6 +55,14 @@ function parsePort(value: string): number {
   const port = toPort(value);
   if (port === undefined) throw new InvalidArgumentError("expected a port number 0–65535.");
   return port;
+}
+
+function parseWorkers(value: string): number {
+  const workers = /^\d{1,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(workers >= 1 && workers <= MAX_WORKERS)) {
+    throw new InvalidArgumentError(`expected a number of processes 1–${MAX_WORKERS}.`);
+  }
+  return workers;
 }
 
 function portFromEnv(): number {
