@@ -17,6 +17,10 @@ import {
   type TargetRules,
   userRows,
 } from "./route-targets.js";
+import { BILLING_PAYMENT_ROUTES } from "./route-table-billing-payments.js";
+import { BILLING_PRODUCT_ROUTES } from "./route-table-billing-products.js";
+import { BILLING_SUBSCRIPTION_ROUTES } from "./route-table-billing-subscriptions.js";
+import { LICENSE_ROUTES } from "./route-table-licenses.js";
 import { totpCode } from "./signin-fixtures.js";
 
 /**
@@ -240,4 +244,9 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     status: 200,
     allowed: EVERYONE,
   }),
+  // Commerce (SPEC §3), one file per part.
+  ...BILLING_PRODUCT_ROUTES,
+  ...BILLING_SUBSCRIPTION_ROUTES,
+  ...BILLING_PAYMENT_ROUTES,
+  ...LICENSE_ROUTES,
 ];

@@ -5,6 +5,7 @@ import { directoryMigration } from "./migrations/0001-directory.js";
 import { auditMigration } from "./migrations/0002-audit.js";
 import { schedulerMigration } from "./migrations/0003-scheduler.js";
 import { securityMigration } from "./migrations/0004-security.js";
+import { commerceMigration } from "./migrations/0005-commerce.js";
 
 /** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -13,6 +14,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0002-audit": auditMigration(engine),
     "0003-scheduler": schedulerMigration(engine),
     "0004-security": securityMigration(engine),
+    "0005-commerce": commerceMigration(engine),
   };
 }
 

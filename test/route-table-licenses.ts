@@ -1,0 +1,4 @@
+import type { RouteAccess } from "./route-targets.js";
+
+/** Rows of the route × role table (test/route-table.ts) for this part of commerce. */
+export const LICENSE_ROUTES: readonly RouteAccess[] = [];
