@@ -1,4 +1,5 @@
 import type { HTTPMethods } from "fastify";
+import { assignLicense } from "../src/commerce/index.js";
 import {
   addGroupMember,
   createGroup,
@@ -15,6 +16,12 @@ import {
   type TenantFixture,
   userActor,
 } from "./directory-fixtures.js";
+import {
+  BILLING_PAYMENT_FOREIGN_REQUESTS,
+  type BillingPaymentObjects,
+  createBillingPaymentObjects,
+} from "./foreign-tenant-billing-payments.js";
+import { BUSINESS_STANDARD, insertSubscription } from "./license-fixtures.js";
 import { reference } from "./route-targets.js";
 import { totpCode } from "./signin-fixtures.js";
 import type { TestContext } from "./test-context.js";
@@ -38,6 +45,10 @@ export interface TenantObjects {
   group: Group;
   app: ApplicationFixture;
   totp: TotpEnrolment;
+  /** An active subscription of Business Standard, whose seat `user` holds. */
+  subscriptionId: string;
+  /** A default card and an invoice still due. */
+  billing: BillingPaymentObjects;
 }
 
 export async function createTenantObjects(
@@ -52,7 +63,16 @@ export async function createTenantObjects(
   await addGroupMember(t, OPERATOR, org.tenantId, group.id, user.id);
   const app = await createApplicationWithSecret(t, org, "Payroll sync");
   const totp = await startTotpEnrolment(t, userActor(org.tenantId, user.id));
-  return { org, user, reader, deleted, group, app, totp };
+  const subscriptionId = await insertSubscription(t, org.tenantId, {
+    skuId: BUSINESS_STANDARD.skuId,
+    quantity: 5,
+  });
+  await assignLicense(t, OPERATOR, org.tenantId, user.id, {
+    addLicenses: [{ skuId: BUSINESS_STANDARD.skuId }],
+    removeLicenses: [],
+  });
+  const billing = await createBillingPaymentObjects(t, org.tenantId);
+  return { org, user, reader, deleted, group, app, totp, subscriptionId, billing };
 }
 
 /** Every table a request of the API can change (the audit log aside), compared row by row. */
@@ -69,6 +89,14 @@ const TABLES = [
   "totp_method",
   "recovery_code",
   "scheduled_job",
+  "subscription",
+  "license_assignment",
+  "invoice",
+  "invoice_line",
+  "billing_credit",
+  "billing_account",
+  "payment_method",
+  "payment",
 ] as const;
 
 /** Every row of those tables, in a stable order: equal snapshots mean nothing changed. */
@@ -90,6 +118,10 @@ export interface ForeignRequest {
 }
 
 const READER_ROLE = ROLES.globalReader.roleTemplateId;
+const ASSIGN_BUSINESS_STANDARD = {
+  addLicenses: [{ skuId: BUSINESS_STANDARD.skuId, disabledPlans: [] }],
+  removeLicenses: [],
+};
 const ME_METHODS = "/v1.0/me/authentication/softwareOathMethods";
 
 function applicationRequests(key: "id" | "appId"): ForeignRequest[] {
@@ -255,4 +287,68 @@ export const FOREIGN_REQUESTS: readonly ForeignRequest[] = [
     method: "DELETE",
     url: (o) => `${ME_METHODS}/${o.totp.id}`,
   },
+  // Licensing (SPEC §3).
+  {
+    name: "POST assignLicense to another tenant's user",
+    method: "POST",
+    url: (o) => `/v1.0/users/${o.user.id}/assignLicense`,
+    body: () => ASSIGN_BUSINESS_STANDARD,
+  },
+  {
+    name: "POST assignLicense removing another tenant's user's license",
+    method: "POST",
+    url: (o) => `/v1.0/users/${o.user.id}/assignLicense`,
+    body: () => ({ addLicenses: [], removeLicenses: [BUSINESS_STANDARD.skuId] }),
+  },
+  {
+    name: "GET another tenant's user's licenseDetails",
+    method: "GET",
+    url: (o) => `/v1.0/users/${o.user.id}/licenseDetails`,
+  },
+  {
+    name: "GET another tenant's subscribedSku",
+    method: "GET",
+    url: (o) => `/v1.0/subscribedSkus/${o.org.tenantId}_${BUSINESS_STANDARD.skuId}`,
+  },
+  {
+    name: "GET another tenant's subscription (companySubscription) by id",
+    method: "GET",
+    url: (o) => `/v1.0/directory/subscriptions/${o.subscriptionId}`,
+  },
+  {
+    name: "GET another tenant's subscription (companySubscription) by commerceSubscriptionId",
+    method: "GET",
+    url: (o) => `/v1.0/directory/subscriptions(commerceSubscriptionId='${o.subscriptionId}')`,
+  },
+  // Subscriptions (SPEC §3).
+  {
+    name: "GET another tenant's billing subscription",
+    method: "GET",
+    url: (o) => `/v1.0/billing/subscriptions/${o.subscriptionId}`,
+  },
+  {
+    name: "PATCH the seats of another tenant's billing subscription",
+    method: "PATCH",
+    url: (o) => `/v1.0/billing/subscriptions/${o.subscriptionId}`,
+    body: () => ({ quantity: 9, autoRenew: false }),
+  },
+  {
+    name: "POST cancel of another tenant's billing subscription",
+    method: "POST",
+    url: (o) => `/v1.0/billing/subscriptions/${o.subscriptionId}/cancel`,
+    body: () => ({ reason: "other", when: "now" }),
+  },
+  {
+    name: "DELETE another tenant's billing subscription",
+    method: "DELETE",
+    url: (o) => `/v1.0/billing/subscriptions/${o.subscriptionId}?confirm=true`,
+  },
+  {
+    name: "POST reactivate of another tenant's billing subscription",
+    method: "POST",
+    url: (o) => `/v1.0/billing/subscriptions/${o.subscriptionId}/reactivate`,
+    body: () => ({}),
+  },
+  // Payment methods and invoices (SPEC §3).
+  ...BILLING_PAYMENT_FOREIGN_REQUESTS,
 ];

@@ -1,3 +1,4 @@
+import { commerceJobHandlers } from "../commerce/index.js";
 import { directoryJobHandlers } from "../directory/index.js";
 import { Scheduler } from "../scheduler/index.js";
 import { runSecurityHousekeeping } from "../security/index.js";
@@ -21,7 +22,7 @@ export interface BackgroundWork {
 export async function startBackgroundWork(ctx: AppContext): Promise<BackgroundWork> {
   const scheduler = new Scheduler(
     ctx,
-    { ...directoryJobHandlers(ctx) },
+    { ...directoryJobHandlers(ctx), ...commerceJobHandlers(ctx) },
     { pollMs: ctx.config.schedulerPollMs },
   );
   scheduler.start();

@@ -79,6 +79,13 @@ describe.each(TEST_ENGINES)("operator commands on %s", (engine) => {
     expect(demo.domain).toBe("contoso.example");
     expect(demo.users).toBeGreaterThanOrEqual(300);
     expect(demo.signIn.userPrincipalName).toBe("admin@contoso.example");
+    expect(demo.commerce.subscriptions).toEqual({
+      active: 4,
+      expired: 1,
+      disabled: 1,
+      deprovisioned: 1,
+    });
+    expect(demo.commerce.invoices).toMatchObject({ due: 1 });
     expect(result.stderr).toContain("Sign in as admin@contoso.example");
   });
 

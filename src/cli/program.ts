@@ -3,6 +3,7 @@ import { Command, type CommanderError } from "commander";
 import { registerAuditCommands } from "./commands/audit.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
+import { registerProductsCommands } from "./commands/products.js";
 import { registerServeCommands } from "./commands/serve.js";
 import { registerTenantCommands } from "./commands/tenant.js";
 
@@ -16,6 +17,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerTenantCommands,
   registerDemoCommand,
   registerAuditCommands,
+  registerProductsCommands,
 ];
 
 /** A command line commander refused (or `--help`/`--version`, exit code 0), and where. */

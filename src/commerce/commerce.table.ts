@@ -145,6 +145,8 @@ export interface PaymentTable {
   amount_minor: number;
   /** `succeeded` | `declined`. */
   outcome: string;
+  /** The bank transfer's reference of a payment recorded by hand; null for card payments. */
+  reference: string | null;
   created_at: string;
 }
 

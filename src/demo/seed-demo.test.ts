@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { verifyAuditChain } from "../audit/index.js";
+import {
+  balanceDue,
+  countConsumedUnits,
+  findProductByPartNumber,
+  getInvoice,
+  listInvoices,
+  listPaymentMethods,
+  listSubscriptions,
+} from "../commerce/index.js";
 import { getSyncState, listRoleMembers, listUsers } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
+import { DAY } from "../shared/clock.js";
 import { type DemoSummary, seedDemo } from "./seed-demo.js";
 
 describe.each(TEST_ENGINES)("the demo tenant on %s", (engine) => {
@@ -45,6 +55,75 @@ describe.each(TEST_ENGINES)("the demo tenant on %s", (engine) => {
     const page = await listUsers(t, admin, demo.tenantId, { upnPrefix: "admin@", limit: 1 });
     expect(page.users[0]?.perUserMfaState).toBe("disabled");
     expect(await verifyAuditChain(t, demo.tenantId)).toMatchObject({ ok: true });
+  });
+
+  it("has subscriptions in every lifecycle state, made by the real lifecycle", async () => {
+    const subscriptions = await listSubscriptions(t, admin, demo.tenantId, { limit: 999 });
+    const byPart = new Map(subscriptions.map((s) => [s.skuPartNumber, s]));
+    expect(byPart.get("O365_BUSINESS_PREMIUM")).toMatchObject({
+      status: "active",
+      autoRenew: true,
+    });
+    expect(byPart.get("SPE_E3")).toMatchObject({ status: "active", billingModel: "agreement" });
+    expect(byPart.get("O365_BUSINESS_ESSENTIALS")).toMatchObject({
+      status: "active",
+      isTrial: true,
+    });
+    expect(byPart.get("EXCHANGESTANDARD")).toMatchObject({
+      status: "expired",
+      autoRenew: false,
+      cancelReason: "too_expensive",
+    });
+    expect(byPart.get("SPB")).toMatchObject({ status: "disabled", cancelReason: "unused" });
+    expect(byPart.get("ENTERPRISEPACK")).toMatchObject({
+      status: "deprovisioned",
+      cancelReason: "switched_service",
+    });
+    expect(demo.commerce.subscriptions).toEqual({
+      active: 4,
+      expired: 1,
+      disabled: 1,
+      deprovisioned: 1,
+    });
+    // Business Standard was bought 75 days ago and renewed since: its period started this month.
+    const standard = byPart.get("O365_BUSINESS_PREMIUM");
+    expect(standard?.startAt.getTime()).toBe(t.clock.now().getTime() - 75 * DAY);
+    expect(t.clock.now().getTime() - (standard?.periodStartAt.getTime() ?? 0)).toBeLessThan(
+      31 * DAY,
+    );
+  });
+
+  it("has assigned licenses within the seats of the active subscriptions", async () => {
+    const consumed = async (partNumber: string) => {
+      const product = await findProductByPartNumber(t.db, partNumber);
+      return countConsumedUnits(t.db, demo.tenantId, product?.skuId ?? "");
+    };
+    expect(await consumed("O365_BUSINESS_PREMIUM")).toBe(30);
+    expect(await consumed("SPE_E3")).toBe(8);
+    expect(await consumed("EXCHANGESTANDARD")).toBe(10);
+    expect(await consumed("POWER_BI_PRO")).toBe(3);
+    expect(demo.commerce.licensesAssigned).toBe(30 + 8 + 10 + 3);
+  });
+
+  it("has a default card and a declining one, paid invoices and one due", async () => {
+    const cards = await listPaymentMethods(t, admin, demo.tenantId, { limit: 999 });
+    expect(cards.map((c) => [c.brand, c.isDefault])).toEqual([
+      ["visa", true],
+      ["mastercard", false],
+    ]);
+    const invoices = await listInvoices(t, admin, demo.tenantId, { limit: 999 });
+    const paid = invoices.filter((i) => i.status === "paid");
+    const due = invoices.filter((i) => i.status === "due");
+    expect(paid.length).toBeGreaterThanOrEqual(5);
+    expect(due).toHaveLength(1);
+    expect(demo.commerce.invoices).toEqual({ paid: paid.length, due: 1, overdue: 0 });
+    const declined = await getInvoice(t, admin, demo.tenantId, due[0]?.id ?? "");
+    expect(declined.payments.map((p) => p.outcome)).toContain("declined");
+    const balance = await balanceDue(t.db, demo.tenantId, t.clock.now());
+    expect(balance.balanceMinor).toBe(5 * 1400);
+    // The Office 365 E3 cancelled mid-period left a prorated credit on a later, paid invoice.
+    const credited = await Promise.all(paid.map((i) => getInvoice(t, admin, demo.tenantId, i.id)));
+    expect(credited.some((i) => i.lines.some((l) => l.kind === "credit"))).toBe(true);
   });
 
   it("refuses a second demo on the same domain", async () => {

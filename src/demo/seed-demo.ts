@@ -12,6 +12,7 @@ import {
 } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
+import { addMs, DAY, ManualClock } from "../shared/clock.js";
 import {
   asciiAlias,
   createRandom,
@@ -20,6 +21,11 @@ import {
   FIRST_NAMES,
   LAST_NAMES,
 } from "./demo-people.js";
+import {
+  DEMO_HISTORY_DAYS,
+  type DemoCommerceSummary,
+  seedDemoCommerce,
+} from "./seed-demo-commerce.js";
 
 export interface DemoOptions {
   domain?: string;
@@ -37,6 +43,8 @@ export interface DemoSummary {
   users: number;
   syncedUsers: number;
   groups: number;
+  /** Cards, subscriptions by status, licenses and invoices by status (seed-demo-commerce.ts). */
+  commerce: DemoCommerceSummary;
 }
 
 export const DEMO_DOMAIN = "contoso.example";
@@ -44,10 +52,17 @@ export const DEMO_PASSWORD = "Contoso-Demo-2026!";
 
 /**
  * Creates the demo organization "Contoso": a Global Administrator to sign in with, the other
- * admin roles, a few hundred users (a fifth synced from "on-premises"), groups and mixed MFA
- * states. Users are imported in bulk with one shared password hash, so this takes seconds.
+ * admin roles, a few hundred users (a fifth synced from "on-premises"), groups, mixed MFA states,
+ * and a commerce history — cards, subscriptions in every lifecycle state, licenses, paid and due
+ * invoices. Users are imported in bulk with one shared password hash, so this takes seconds.
+ *
+ * The organization is founded on a clock set `DEMO_HISTORY_DAYS` before the context's "now", and
+ * its history is played forward to that "now" through the real services and scheduler, so every
+ * date (and the audit chain) reads like months of use.
  */
-export async function seedDemo(ctx: AppContext, options: DemoOptions = {}): Promise<DemoSummary> {
+export async function seedDemo(base: AppContext, options: DemoOptions = {}): Promise<DemoSummary> {
+  const end = base.clock.now();
+  const ctx = { ...base, clock: new ManualClock(addMs(end, -DEMO_HISTORY_DAYS * DAY)) };
   const operator: Actor = { type: "operator" };
   const domain = options.domain ?? DEMO_DOMAIN;
   const password = options.password ?? DEMO_PASSWORD;
@@ -91,13 +106,14 @@ export async function seedDemo(ctx: AppContext, options: DemoOptions = {}): Prom
   for (const a of DEMO_ADMINS)
     await assignRole(ctx, operator, tenantId, `${a.alias}@${domain}`, a.role satisfies RoleName);
 
-  const userIds: string[] = [];
+  const idByUpn = new Map<string, string>();
   for (let cursor: string | undefined; ; ) {
     const page = await listUsers(ctx, operator, tenantId, { limit: 999, cursor });
-    userIds.push(...page.users.filter((u) => u.id !== admin.id).map((u) => u.id));
+    for (const user of page.users) idByUpn.set(user.userPrincipalName, user.id);
     if (!page.nextCursor) break;
     cursor = page.nextCursor;
   }
+  const userIds = [...idByUpn.values()].filter((id) => id !== admin.id);
   for (const group of DEMO_GROUPS) {
     const created = await createGroup(ctx, operator, tenantId, group);
     for (const id of userIds)
@@ -108,6 +124,22 @@ export async function seedDemo(ctx: AppContext, options: DemoOptions = {}): Prom
     if (draw < 0.15) await setPerUserMfaState(ctx, operator, tenantId, id, "enforced");
     else if (draw < 0.4) await setPerUserMfaState(ctx, operator, tenantId, id, "enabled");
   }
+  const holder = (role: RoleName) => {
+    const named = DEMO_ADMINS.find((a) => a.role === role);
+    return idByUpn.get(`${named?.alias}@${domain}`) ?? admin.id;
+  };
+  const adminIds = [admin.id, ...DEMO_ADMINS.map((a) => holder(a.role))];
+  const commerce = await seedDemoCommerce(
+    ctx,
+    {
+      tenantId,
+      billingAdminId: holder("billingAdministrator"),
+      userAdminId: holder("userAdministrator"),
+      adminIds,
+      memberIds: userIds.filter((id) => !adminIds.includes(id)),
+    },
+    end,
+  );
   return {
     tenantId,
     domain,
@@ -116,5 +148,6 @@ export async function seedDemo(ctx: AppContext, options: DemoOptions = {}): Prom
     users: people.length + 1,
     syncedUsers,
     groups: DEMO_GROUPS.length,
+    commerce,
   };
 }

@@ -22,6 +22,7 @@ export {
   listApplicationsWithRole,
   removeApplicationRole,
 } from "./application-role.service.js";
+export { loadTenant, requirePermission } from "./directory-access.js";
 export { directoryJobHandlers } from "./directory-job-handlers.js";
 export { JOB_COMPLETE_SYNC_OFF, JOB_PURGE_USER } from "./directory-jobs.js";
 export {
@@ -118,4 +119,4 @@ export {
   MAX_PAGE_SIZE,
   type UserPage,
 } from "./user-query.service.js";
-export { RECYCLE_BIN_RETENTION_MS } from "./user-rules.js";
+export { RECYCLE_BIN_RETENTION_MS, tenantWriteBlocker } from "./user-rules.js";

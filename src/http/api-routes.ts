@@ -3,9 +3,13 @@ import type { AppContext } from "../shared/app-context.js";
 import { applicationsRoutes } from "./applications.routes.js";
 import { authRoutes } from "./auth.routes.js";
 import { batchRoutes } from "./batch.routes.js";
+import { billingPaymentsRoutes } from "./billing-payments.routes.js";
+import { billingProductsRoutes } from "./billing-products.routes.js";
+import { billingSubscriptionsRoutes } from "./billing-subscriptions.routes.js";
 import { deletedItemsRoutes } from "./deleted-items.routes.js";
 import { directoryRolesRoutes } from "./directory-roles.routes.js";
 import { groupsRoutes } from "./groups.routes.js";
+import { licensesRoutes } from "./licenses.routes.js";
 import { meAuthenticationRoutes } from "./me-authentication.routes.js";
 import { oauthRoutes } from "./oauth.routes.js";
 import { organizationRoutes } from "./organization.routes.js";
@@ -25,4 +29,8 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(groupsRoutes(ctx));
   await app.register(organizationRoutes(ctx));
   await app.register(batchRoutes(ctx));
+  await app.register(billingPaymentsRoutes(ctx));
+  await app.register(billingProductsRoutes(ctx));
+  await app.register(billingSubscriptionsRoutes(ctx));
+  await app.register(licensesRoutes(ctx));
 }

@@ -6,6 +6,7 @@ import Fastify, {
 } from "fastify";
 import type { AppContext } from "../shared/app-context.js";
 import { registerApiRoutes } from "./api-routes.js";
+import { redactCardNumbersInUrl, registerCardNumberGuard } from "./card-number-guard.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { healthRoutes } from "./health.routes.js";
 import { registerOpenApi } from "./openapi.js";
@@ -36,6 +37,8 @@ export async function buildServer(
     requestIdHeader: false as const,
     trustProxy: ctx.config.trustProxy,
     genReqId: (req) => resolveRequestId(req.headers),
+    // Before routing and logging: a card number never reaches a log line (card-number-guard.ts).
+    rewriteUrl: redactCardNumbersInUrl,
   };
   // Typed as Fastify's logger so the instance has the plain `FastifyInstance` type.
   const loggerInstance: FastifyBaseLogger = ctx.log;
@@ -49,6 +52,7 @@ export async function buildServer(
     reply.header("client-request-id", request.id);
   });
   app.decorateRequest("auth", null);
+  registerCardNumberGuard(app);
   registerErrorHandling(app, ctx.clock);
   registerValidation(app);
   await registerRateLimit(app, ctx);

@@ -8,6 +8,7 @@ import {
   type TenantObjects,
 } from "../../test/foreign-tenant.js";
 import { bearerFor, buildTestServer } from "../../test/http-fixtures.js";
+import { BUSINESS_STANDARD } from "../../test/license-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { ROLES } from "../directory/index.js";
 
@@ -75,6 +76,11 @@ describe.each(TEST_ENGINES)("tenant isolation on %s", (engine) => {
     ["/v1.0/applications", (o) => [o.app.application.id]],
     [`/v1.0/directoryRoles/${ROLES.globalReader.roleTemplateId}/members`, (o) => [o.reader.id]],
     ["/v1.0/organization", (o) => [o.org.tenantId]],
+    ["/v1.0/subscribedSkus", (o) => [`${o.org.tenantId}_${BUSINESS_STANDARD.skuId}`]],
+    ["/v1.0/directory/subscriptions", (o) => [o.subscriptionId]],
+    ["/v1.0/billing/subscriptions?$top=999", (o) => [o.subscriptionId]],
+    ["/v1.0/billing/paymentMethods?$top=999", (o) => [o.billing.paymentMethod.id]],
+    ["/v1.0/billing/invoices?$top=999", (o) => [o.billing.invoice.id]],
   ];
 
   it.each(lists)(
@@ -97,6 +103,13 @@ describe.each(TEST_ENGINES)("tenant isolation on %s", (engine) => {
       { id: "4", method: "GET", url: `/applications/${b.app.application.id}` },
       { id: "5", method: "POST", url: `/directory/deletedItems/${b.deleted.id}/restore` },
       { id: "6", method: "GET", url: `/organization/${b.org.tenantId}` },
+      {
+        id: "7",
+        method: "POST",
+        url: `/users/${b.user.id}/assignLicense`,
+        body: { addLicenses: [], removeLicenses: [BUSINESS_STANDARD.skuId] },
+      },
+      { id: "8", method: "GET", url: `/directory/subscriptions/${b.subscriptionId}` },
     ];
     const response = await app.inject({
       method: "POST",

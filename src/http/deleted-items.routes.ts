@@ -1,5 +1,6 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
+import { reportRestoredLicenseOverAssignments } from "../commerce/index.js";
 import { countUsers, getUser, listUsers, purgeUser, restoreUser } from "../directory/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
@@ -17,7 +18,8 @@ const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 
 
 /**
  * The recycle bin (Graph's `directory/deletedItems`): deleted users for 30 days, restorable with
- * their roles; a permanent delete is irreversible and needs a fresh sign-in (step-up, SPEC §2).
+ * their roles and licenses (a restore that over-assigns a SKU answers `licenseWarnings`); a
+ * permanent delete is irreversible and needs a fresh sign-in (step-up, SPEC §2).
  */
 export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (root) => {
@@ -70,10 +72,18 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request) => {
         const { actor, session } = requireAuth(request);
         const user = await restoreUser(ctx, actor, session.tenantId, request.params.id);
+        // The user comes back with its licenses even when that over-assigns (SPEC §1); say so.
+        const licenseWarnings = await reportRestoredLicenseOverAssignments(
+          ctx,
+          actor,
+          session.tenantId,
+          user.id,
+        );
         return {
           "@odata.context": odataContext(request, "directoryObjects/$entity"),
           "@odata.type": "#microsoft.graph.user",
           ...toGraphUser(user),
+          ...(licenseWarnings.length > 0 ? { licenseWarnings } : {}),
         };
       },
     );

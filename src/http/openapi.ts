@@ -26,6 +26,10 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   groups: "Groups and their members.",
   organization: "The tenant's organization resource.",
   batch: "JSON batching: up to 20 requests in one, with dependsOn.",
+  billing:
+    "Products, subscriptions and their lifecycle, payment methods, invoices and the balance due.",
+  subscribedSkus: "Licensing in Graph's shape: seats per SKU and how many are assigned.",
+  directory: "The recycle bin and the tenant's company subscriptions in Graph's shapes.",
   health: "Liveness and readiness probes for load balancers and orchestrators.",
 };
 

@@ -14,6 +14,11 @@ export interface Config {
   hashCost: "default" | "low";
   /** How long turning directory sync off takes; `TENANTRY_SYNC_OFF_DELAY` seconds, default 1 h. */
   syncOffDelayMs: number;
+  /**
+   * How long a deleted (marked) subscription waits before it is deprovisioned; reactivation is
+   * possible until then (SPEC §3). `TENANTRY_DEPROVISION_DELAY` seconds, default 72 h as Microsoft.
+   */
+  deprovisionDelayMs: number;
   /** Master key (base64, 32 bytes) when several processes share one PostgreSQL; else a key file. */
   secretKey: string | undefined;
   /** How often the scheduler looks for due work; `TENANTRY_SCHEDULER_POLL_MS`, default 1000. */
@@ -38,6 +43,7 @@ export interface Config {
 export const MAX_WORKERS = 64;
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
+export const DEFAULT_DEPROVISION_DELAY_SECONDS = 259_200;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -46,6 +52,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hashCost: parseHashCost(env.TENANTRY_HASH_COST),
     syncOffDelayMs:
       readSeconds(env, "TENANTRY_SYNC_OFF_DELAY", DEFAULT_SYNC_OFF_DELAY_SECONDS) * 1000,
+    deprovisionDelayMs:
+      readSeconds(env, "TENANTRY_DEPROVISION_DELAY", DEFAULT_DEPROVISION_DELAY_SECONDS) * 1000,
     secretKey: env.TENANTRY_SECRET_KEY || undefined,
     schedulerPollMs: readInteger(env, "TENANTRY_SCHEDULER_POLL_MS", 1000),
     logLevel: env.TENANTRY_LOG_LEVEL || "info",

@@ -6,6 +6,7 @@ import { auditMigration } from "./migrations/0002-audit.js";
 import { schedulerMigration } from "./migrations/0003-scheduler.js";
 import { securityMigration } from "./migrations/0004-security.js";
 import { commerceMigration } from "./migrations/0005-commerce.js";
+import { catalogMigration } from "./migrations/0006-catalog.js";
 
 /** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -15,6 +16,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0003-scheduler": schedulerMigration(engine),
     "0004-security": securityMigration(engine),
     "0005-commerce": commerceMigration(engine),
+    "0006-catalog": catalogMigration(engine),
   };
 }
 

@@ -8,7 +8,7 @@ export function registerDemoCommand(program: Command): void {
   program
     .command("demo")
     .description(
-      "create the demo organization Contoso (a few hundred users, groups, roles, synced users, MFA states)",
+      "create the demo organization Contoso (a few hundred users, groups, roles, synced users, MFA states, and months of billing: subscriptions in every state, licenses, cards, invoices)",
     )
     .option("--domain <domain>", "initial domain of the demo organization", DEMO_DOMAIN)
     .option(

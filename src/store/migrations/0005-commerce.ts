@@ -148,6 +148,7 @@ export function commerceMigration(_engine: Engine) {
         .addColumn("payment_method_id", "text")
         .addColumn("amount_minor", "integer", (c) => c.notNull())
         .addColumn("outcome", "text", (c) => c.notNull())
+        .addColumn("reference", "text")
         .addColumn("created_at", "text", (c) => c.notNull())
         .addPrimaryKeyConstraint("payment_pk", ["tenant_id", "id"])
         .addForeignKeyConstraint(
