@@ -1,4 +1,4 @@
-import Ajv from "ajv";
+import Ajv, { type ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
 import type { FastifyInstance } from "fastify";
 
@@ -20,4 +20,33 @@ export function registerValidation(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === "body" ? bodies : text).compile(schema),
   );
+  app.setSchemaErrorFormatter(
+    (errors, dataVar) => new Error(describeValidationErrors(errors, dataVar)),
+  );
+}
+
+/**
+ * One readable sentence per offending field. A choice among constants (a TypeBox union of
+ * literals) fails as one `const` error per choice plus an `anyOf`: that becomes
+ * "body/reason must be one of: a, b, c" instead of the same phrase repeated per choice.
+ */
+export function describeValidationErrors(errors: ErrorObject[], dataVar: string): string {
+  const choices = new Map<string, unknown[]>();
+  for (const error of errors) {
+    if (error.keyword !== "const") continue;
+    const allowed = choices.get(error.instancePath) ?? [];
+    allowed.push((error.params as { allowedValue: unknown }).allowedValue);
+    choices.set(error.instancePath, allowed);
+  }
+  const sentences = new Set<string>();
+  for (const error of errors) {
+    const where = `${dataVar}${error.instancePath}`;
+    const allowed = choices.get(error.instancePath);
+    if (allowed && (error.keyword === "const" || error.keyword === "anyOf")) {
+      sentences.add(`${where} must be one of: ${allowed.map((v) => JSON.stringify(v)).join(", ")}`);
+    } else {
+      sentences.add(`${where} ${error.message ?? "is invalid"}`);
+    }
+  }
+  return [...sentences].join(", ");
 }
