@@ -21,6 +21,11 @@ import {
   type BillingPaymentObjects,
   createBillingPaymentObjects,
 } from "./foreign-tenant-billing-payments.js";
+import {
+  CONTENT_FOREIGN_REQUESTS,
+  type ContentObjects,
+  createContentObjects,
+} from "./foreign-tenant-content.js";
 import { BUSINESS_STANDARD, insertSubscription } from "./license-fixtures.js";
 import { reference } from "./route-targets.js";
 import { totpCode } from "./signin-fixtures.js";
@@ -49,6 +54,8 @@ export interface TenantObjects {
   subscriptionId: string;
   /** A default card and an invoice still due. */
   billing: BillingPaymentObjects;
+  /** A message and a file of `user`. */
+  content: ContentObjects;
 }
 
 export async function createTenantObjects(
@@ -72,7 +79,8 @@ export async function createTenantObjects(
     removeLicenses: [],
   });
   const billing = await createBillingPaymentObjects(t, org.tenantId);
-  return { org, user, reader, deleted, group, app, totp, subscriptionId, billing };
+  const content = await createContentObjects(t, org, user.id);
+  return { org, user, reader, deleted, group, app, totp, subscriptionId, billing, content };
 }
 
 /** Every table a request of the API can change (the audit log aside), compared row by row. */
@@ -97,6 +105,8 @@ const TABLES = [
   "billing_account",
   "payment_method",
   "payment",
+  "mail_message",
+  "drive_item",
 ] as const;
 
 /** Every row of those tables, in a stable order: equal snapshots mean nothing changed. */
@@ -351,4 +361,6 @@ export const FOREIGN_REQUESTS: readonly ForeignRequest[] = [
   },
   // Payment methods and invoices (SPEC §3).
   ...BILLING_PAYMENT_FOREIGN_REQUESTS,
+  // Users' content (SPEC §4).
+  ...CONTENT_FOREIGN_REQUESTS,
 ];

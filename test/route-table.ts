@@ -20,6 +20,8 @@ import {
 import { BILLING_PAYMENT_ROUTES } from "./route-table-billing-payments.js";
 import { BILLING_PRODUCT_ROUTES } from "./route-table-billing-products.js";
 import { BILLING_SUBSCRIPTION_ROUTES } from "./route-table-billing-subscriptions.js";
+import { CLOSURE_ROUTES } from "./route-table-closure.js";
+import { CONTENT_ROUTES } from "./route-table-content.js";
 import { LICENSE_ROUTES } from "./route-table-licenses.js";
 import { totpCode } from "./signin-fixtures.js";
 
@@ -249,4 +251,8 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   ...BILLING_SUBSCRIPTION_ROUTES,
   ...BILLING_PAYMENT_ROUTES,
   ...LICENSE_ROUTES,
+  // Users' content (SPEC §4): the owner only.
+  ...CONTENT_ROUTES,
+  // Account closure (SPEC §6): a Global Administrator only.
+  ...CLOSURE_ROUTES,
 ];

@@ -66,6 +66,13 @@ export type {
   DeleteSubscriptionInput,
   ReactivateSubscriptionInput,
 } from "./subscription-input.js";
+export { checkCancelInput } from "./subscription-input.js";
+export {
+  type CancelPreview,
+  type DeletePreview,
+  previewSubscriptionClosure,
+  type SubscriptionClosurePreview,
+} from "./subscription-closure-preview.service.js";
 export { transition } from "./subscription-lifecycle.js";
 export {
   AGREEMENT_CHANGE_WINDOW_MS,

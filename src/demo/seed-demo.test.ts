@@ -10,6 +10,7 @@ import {
   listPaymentMethods,
   listSubscriptions,
 } from "../commerce/index.js";
+import { contentTotals } from "../content/index.js";
 import { getSyncState, listRoleMembers, listUsers } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import { DAY } from "../shared/clock.js";
@@ -49,6 +50,11 @@ describe.each(TEST_ENGINES)("the demo tenant on %s", (engine) => {
       const page = await listUsers(t, admin, demo.tenantId, { mfaState: state, limit: 999 });
       expect(page.users.length, state).toBeGreaterThan(0);
     }
+  });
+
+  it("gives a few users messages and files of their own (SPEC §4)", async () => {
+    expect(demo.content).toMatchObject({ messages: 18, files: 12 });
+    expect(await contentTotals(t.db, demo.tenantId)).toEqual(demo.content);
   });
 
   it("starts the signing-in admin with MFA disabled and leaves a verifiable audit chain", async () => {

@@ -21,6 +21,8 @@ import {
   FIRST_NAMES,
   LAST_NAMES,
 } from "./demo-people.js";
+import type { ContentTotals } from "../content/index.js";
+import { seedDemoContent } from "./seed-demo-content.js";
 import {
   DEMO_HISTORY_DAYS,
   type DemoCommerceSummary,
@@ -45,6 +47,8 @@ export interface DemoSummary {
   groups: number;
   /** Cards, subscriptions by status, licenses and invoices by status (seed-demo-commerce.ts). */
   commerce: DemoCommerceSummary;
+  /** Messages, files and their bytes of a few users (seed-demo-content.ts). */
+  content: ContentTotals;
 }
 
 export const DEMO_DOMAIN = "contoso.example";
@@ -140,6 +144,7 @@ export async function seedDemo(base: AppContext, options: DemoOptions = {}): Pro
     },
     end,
   );
+  const content = await seedDemoContent(ctx, tenantId, domain, adminIds, end);
   return {
     tenantId,
     domain,
@@ -149,5 +154,6 @@ export async function seedDemo(base: AppContext, options: DemoOptions = {}): Pro
     syncedUsers,
     groups: DEMO_GROUPS.length,
     commerce,
+    content,
   };
 }

@@ -6,6 +6,8 @@ import { batchRoutes } from "./batch.routes.js";
 import { billingPaymentsRoutes } from "./billing-payments.routes.js";
 import { billingProductsRoutes } from "./billing-products.routes.js";
 import { billingSubscriptionsRoutes } from "./billing-subscriptions.routes.js";
+import { closureRoutes } from "./closure.routes.js";
+import { contentRoutes } from "./content.routes.js";
 import { deletedItemsRoutes } from "./deleted-items.routes.js";
 import { directoryRolesRoutes } from "./directory-roles.routes.js";
 import { groupsRoutes } from "./groups.routes.js";
@@ -33,4 +35,6 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(billingProductsRoutes(ctx));
   await app.register(billingSubscriptionsRoutes(ctx));
   await app.register(licensesRoutes(ctx));
+  await app.register(closureRoutes(ctx));
+  await app.register(contentRoutes(ctx));
 }

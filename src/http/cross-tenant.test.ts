@@ -127,4 +127,28 @@ describe.each(TEST_ENGINES)("tenant isolation on %s", (engine) => {
     }
     expect(await snapshotRows(t)).toEqual(before);
   });
+
+  it("runs the closure's steps, checks and plan on the caller's own tenant only (issue 6)", async () => {
+    const rowsOf = async (tenantId: string) =>
+      Object.fromEntries(
+        Object.entries(await snapshotRows(t)).map(([table, rows]) => [
+          table,
+          rows.filter((row) => row.includes(tenantId)),
+        ]),
+      );
+    const before = await rowsOf(b.org.tenantId);
+    const closure = "/v1.0/organization/closure";
+    for (const [method, url] of [
+      ["GET", `${closure}/checks`],
+      ["GET", `${closure}/plan`],
+      ["POST", `${closure}/steps/disableMfa`],
+      ["POST", `${closure}/steps/deleteDisabledSubscriptions`],
+    ] as const) {
+      const response = await app.inject({ method, url, headers });
+      expect(response.statusCode, response.body).toBe(200);
+      expect(response.body).not.toContain(b.org.tenantId);
+      expect(response.body).not.toContain(b.user.id);
+    }
+    expect(await rowsOf(b.org.tenantId)).toEqual(before);
+  });
 });

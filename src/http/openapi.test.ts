@@ -99,14 +99,19 @@ describe("the OpenAPI document at /openapi.json", () => {
     expect(listed).toEqual([...used].sort());
   });
 
-  it("keeps `$` segments and Graph's alternate keys literally, and no Fastify syntax", () => {
+  it("keeps `$` segments, Graph's alternate keys and path addressing literally, and no Fastify syntax", () => {
     const paths = Object.keys(document.paths);
+    expect(paths).toContain("/v1.0/users/{id}/drive/root:/{path}:/content");
     expect(paths).toContain("/v1.0/directoryRoles/{id}/members/$ref");
     expect(paths).toContain("/v1.0/directoryRoles/{id}/members/{memberId}/$ref");
     expect(paths).toContain("/v1.0/applications(appId='{id}')");
     expect(paths).toContain("/v1.0/$batch");
     expect(paths).toContain("/v1.0/users/$count");
-    expect(paths.filter((p) => /[:*]|\{regexp|%2[89]/.test(p))).toEqual([]);
+    // Graph's own `root:/{path}:/content` is the one place a colon belongs in a path.
+    const fastifySyntax = paths
+      .map((p) => p.replace(/\/drive\/root:\/\{path\}:\/content$/, "/drive/root/content"))
+      .filter((p) => /[:*]|\{regexp|%2[89]/.test(p));
+    expect(fastifySyntax).toEqual([]);
   });
 
   it("leaves out the document itself and the reference page", () => {

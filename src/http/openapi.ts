@@ -151,13 +151,17 @@ function finishDocument(document: Schema): Schema {
   const sortedPaths: Record<string, Record<string, Schema>> = {};
   const tags = new Set<string>();
   for (const escaped of Object.keys(paths).sort()) {
-    const path = escaped.replaceAll("%28", "(").replaceAll("%29", ")");
+    const path = escaped
+      .replaceAll("%28", "(")
+      .replaceAll("%29", ")")
+      .replace(/:\/\{\*\}$/, `:/{${UPLOAD_PATH_PARAMETER}}:/content`);
     const operations: Record<string, Schema> = {};
     for (const [method, operation] of Object.entries(paths[escaped] ?? {})) {
       for (const tag of (operation.tags as string[] | undefined) ?? []) tags.add(tag);
       const oauth = path.startsWith("/oauth2/");
       operations[method] = {
         ...operation,
+        ...(operation.parameters ? { parameters: namedWildcard(operation.parameters) } : {}),
         responses: {
           ...(operation.responses as Schema),
           "4XX": { $ref: `#/components/responses/${oauth ? "OAuthError" : "GraphError"}` },
@@ -176,6 +180,25 @@ function finishDocument(document: Schema): Schema {
     paths: sortedPaths,
     components: { ...components, responses: ERROR_RESPONSES },
   };
+}
+
+/**
+ * Graph addresses a drive item by path, `root:/{path}:/content`; the route matches it with a
+ * wildcard (`root:/*`), which the document shows as Graph does, with a `path` parameter.
+ */
+const UPLOAD_PATH_PARAMETER = "path";
+
+function namedWildcard(parameters: unknown): unknown {
+  if (!Array.isArray(parameters)) return parameters;
+  return parameters.map((parameter: Schema) =>
+    parameter.in === "path" && parameter.name === "*"
+      ? {
+          ...parameter,
+          name: UPLOAD_PATH_PARAMETER,
+          description: "The item's path below the drive's root, e.g. reports/q1.pdf.",
+        }
+      : parameter,
+  );
 }
 
 const ERROR_RESPONSES = {

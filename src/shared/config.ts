@@ -37,10 +37,19 @@ export interface Config {
    * overrides). The rate limit is counted in each process.
    */
   workers: number;
+  /**
+   * Largest file a user may upload to their drive, in bytes (SPEC §4); `TENANTRY_MAX_FILE_BYTES`,
+   * default 4 MiB. Larger uploads are refused with 413.
+   */
+  maxFileBytes: number;
 }
 
 /** More server processes than this is a typo, not a deployment. */
 export const MAX_WORKERS = 64;
+
+/** Files are held in memory while uploaded and stored in one row: beyond this, use a file store. */
+export const MAX_FILE_BYTES_LIMIT = 256 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
 export const DEFAULT_DEPROVISION_DELAY_SECONDS = 259_200;
@@ -60,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TENANTRY_TRUST_PROXY),
     rateLimitPerMinute: readPositive(env, "TENANTRY_RATE_LIMIT", 6000),
     workers: readWorkers(env),
+    maxFileBytes: readMaxFileBytes(env),
   };
 }
 
@@ -85,6 +95,17 @@ function readWorkers(env: NodeJS.ProcessEnv): number {
     throw invalid("CONFIG_INVALID", `TENANTRY_WORKERS must be at most ${MAX_WORKERS}.`);
   }
   return workers;
+}
+
+function readMaxFileBytes(env: NodeJS.ProcessEnv): number {
+  const bytes = readPositive(env, "TENANTRY_MAX_FILE_BYTES", DEFAULT_MAX_FILE_BYTES);
+  if (bytes > MAX_FILE_BYTES_LIMIT) {
+    throw invalid(
+      "CONFIG_INVALID",
+      `TENANTRY_MAX_FILE_BYTES must be at most ${MAX_FILE_BYTES_LIMIT}, got "${env.TENANTRY_MAX_FILE_BYTES}".`,
+    );
+  }
+  return bytes;
 }
 
 function readPositive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "../audit/audit.table.js";
 import type { CommerceTables } from "../commerce/commerce.table.js";
+import type { ContentTables } from "../content/content.table.js";
 import type {
   ApplicationRoleAssignmentTable,
   ApplicationSecretTable,
@@ -13,7 +14,7 @@ import type { ScheduledJobTable } from "../scheduler/scheduled-job.table.js";
 import type { SecurityTables } from "../security/security.table.js";
 
 /** Every table, as Kysely sees it. Each area declares its own rows in `*.table.ts`. */
-export interface Database extends SecurityTables, CommerceTables {
+export interface Database extends SecurityTables, CommerceTables, ContentTables {
   tenant: TenantTable;
   tenant_domain: TenantDomainTable;
   app_user: UserTable;

@@ -69,3 +69,53 @@ export async function refreshStatistics(
 ): Promise<void> {
   if (engine === "postgres") await sql`analyze ${sql.table(table)}`.execute(db);
 }
+
+/** The application's tables (the migration bookkeeping aside), from the engine's catalog, sorted. */
+export async function listTableNames(db: Executor, engine: Engine): Promise<string[]> {
+  const rows =
+    engine === "postgres"
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master
+          where type = 'table' and name not like 'sqlite_%'`.execute(db);
+  return rows.rows
+    .map((r) => r.name)
+    .filter((name) => !name.startsWith("schema_migration"))
+    .sort();
+}
+
+/** The tables that have a column of this name, from the engine's catalog, sorted. */
+export async function listTablesWithColumn(
+  db: Executor,
+  engine: Engine,
+  column: string,
+): Promise<string[]> {
+  const rows =
+    engine === "postgres"
+      ? await sql<{ name: string }>`select table_name as name from information_schema.columns
+          where table_schema = current_schema() and column_name = ${column}`.execute(db)
+      : await sql<{ name: string }>`select m.name as name from sqlite_master m
+          join pragma_table_info(m.name) c where m.type = 'table' and c.name = ${column}`.execute(
+          db,
+        );
+  return [...new Set(rows.rows.map((r) => r.name))].sort();
+}
+
+/** Every foreign key as `child → parent` table names, from the engine's catalog. */
+export async function listForeignKeyEdges(
+  db: Executor,
+  engine: Engine,
+): Promise<{ child: string; parent: string }[]> {
+  const rows =
+    engine === "postgres"
+      ? await sql<{ child: string; parent: string }>`select c.relname as child, p.relname as parent
+          from pg_constraint k
+          join pg_class c on c.oid = k.conrelid
+          join pg_class p on p.oid = k.confrelid
+          join pg_namespace n on n.oid = c.relnamespace
+          where k.contype = 'f' and n.nspname = current_schema()`.execute(db)
+      : await sql<{ child: string; parent: string }>`select m.name as child, f."table" as parent
+          from sqlite_master m join pragma_foreign_key_list(m.name) f
+          where m.type = 'table'`.execute(db);
+  return rows.rows.map((r) => ({ child: r.child, parent: r.parent }));
+}

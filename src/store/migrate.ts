@@ -7,6 +7,7 @@ import { schedulerMigration } from "./migrations/0003-scheduler.js";
 import { securityMigration } from "./migrations/0004-security.js";
 import { commerceMigration } from "./migrations/0005-commerce.js";
 import { catalogMigration } from "./migrations/0006-catalog.js";
+import { contentMigration } from "./migrations/0007-content.js";
 
 /** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -17,6 +18,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0004-security": securityMigration(engine),
     "0005-commerce": commerceMigration(engine),
     "0006-catalog": catalogMigration(engine),
+    "0007-content": contentMigration(engine),
   };
 }
 

@@ -1,0 +1,43 @@
+// The closure area (SPEC §6), part 1: the five steps, the deletion checks and the plan.
+// Transport (src/http, src/cli) imports from here only.
+export { type ClosureCaller, CLOSURE_ERROR } from "./closure-access.js";
+export {
+  type ClosureCheck,
+  type ClosureFacts,
+  CLOSURE_STEP_PATH,
+  evaluateClosureChecks,
+  failedChecks,
+} from "./closure-checks.js";
+export { getClosureChecks, loadClosureFacts } from "./closure-checks.service.js";
+export {
+  KEPT_AFTER_DELETION,
+  runDeleteTenantStep,
+  tenantOwnedTables,
+} from "./closure-delete.service.js";
+export {
+  buildClosurePlan,
+  type ClosurePlan,
+  type PlanBlocker,
+  type PlanInput,
+  STEP_URLS,
+} from "./closure-plan.js";
+export { getClosurePlan } from "./closure-plan.service.js";
+export {
+  CLOSURE_STEPS,
+  type ClosureStep,
+  type ClosureStepItem,
+  type ClosureStepResult,
+} from "./closure-step.js";
+export {
+  runCancelSubscriptionsStep,
+  runDeleteDisabledSubscriptionsStep,
+  runDeleteUsersStep,
+  runDisableMfaStep,
+} from "./closure-steps.service.js";
+export {
+  CHECK_TEXTS,
+  CLOSURE_CHECK_IDS,
+  type ClosureCheckId,
+  type ClosureLanguage,
+  pickClosureLanguage,
+} from "./closure-texts.js";
