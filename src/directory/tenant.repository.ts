@@ -64,3 +64,50 @@ export async function anyTenantRowExists(db: Executor): Promise<boolean> {
   const row = await db.selectFrom("tenant").select("id").limit(1).executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * The tenant and, in the same round trip, whether the acting user is active and which roles it
+ * holds (one row per role; `actor_found` is false when the user is not in this tenant).
+ */
+export async function findTenantWithActingUser(
+  db: Executor,
+  tenantId: string,
+  userId: string,
+): Promise<
+  | { tenant: TenantRow; actor: { active: boolean; roleTemplateIds: string[] } | undefined }
+  | undefined
+> {
+  const rows = await db
+    .selectFrom("tenant as t")
+    .leftJoin("app_user as u", (join) =>
+      join.onRef("u.tenant_id", "=", "t.id").on("u.id", "=", userId),
+    )
+    .leftJoin("role_assignment as ra", (join) =>
+      join.onRef("ra.tenant_id", "=", "u.tenant_id").onRef("ra.user_id", "=", "u.id"),
+    )
+    .selectAll("t")
+    .select([
+      "u.id as actor_id",
+      "u.account_enabled as actor_account_enabled",
+      "u.deleted_at as actor_deleted_at",
+      "ra.role_template_id",
+    ])
+    .where("t.id", "=", tenantId)
+    .orderBy("ra.role_template_id")
+    .execute();
+  const first = rows[0];
+  if (!first) return undefined;
+  const { actor_id, actor_account_enabled, actor_deleted_at, role_template_id, ...tenant } = first;
+  return {
+    tenant,
+    actor:
+      actor_id === null
+        ? undefined
+        : {
+            active: actor_deleted_at === null && Boolean(actor_account_enabled),
+            roleTemplateIds: rows.flatMap((r) =>
+              r.role_template_id === null ? [] : [r.role_template_id],
+            ),
+          },
+  };
+}

@@ -1,7 +1,7 @@
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
-import { loadTenant, requirePermission } from "./directory-access.js";
+import { openRead } from "./directory-access.js";
 import { parseMfaState, type User } from "./user.js";
 import {
   countUserRows,
@@ -83,8 +83,7 @@ export async function listUsers(
   const direction = position?.direction ?? options.direction ?? "asc";
   const after = position && { sortKey: position.sortKey, id: position.id };
   const mfaState = options.mfaState === undefined ? undefined : parseMfaState(options.mfaState);
-  await loadTenant(ctx.db, actor, tenantId);
-  await requirePermission(ctx.db, actor, tenantId, "directory.read");
+  await openRead(ctx.db, actor, tenantId, "directory.read");
   const rows = await listUserRows(ctx.db, tenantId, {
     deleted: options.deleted ?? false,
     limit: limit + 1,
@@ -127,8 +126,7 @@ export async function countUsers(
   tenantId: string,
   options: { filter?: UserFilter | undefined; deleted?: boolean | undefined } = {},
 ): Promise<number> {
-  await loadTenant(ctx.db, actor, tenantId);
-  await requirePermission(ctx.db, actor, tenantId, "directory.read");
+  await openRead(ctx.db, actor, tenantId, "directory.read");
   return countUserRows(ctx.db, tenantId, {
     deleted: options.deleted ?? false,
     filter: options.filter,

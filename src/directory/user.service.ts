@@ -12,6 +12,7 @@ import { isUniqueViolation, supportsRowLocks } from "../store/engine.js";
 import {
   assertAllowed,
   loadTenant,
+  openRead,
   type ResolvedActor,
   requirePermission,
   resolveActor,
@@ -139,8 +140,7 @@ export async function getUser(
   idOrUpn: string,
   state: "live" | "deleted" = "live",
 ): Promise<User> {
-  await loadTenant(ctx.db, actor, tenantId);
-  await requirePermission(ctx.db, actor, tenantId, "directory.read");
+  await openRead(ctx.db, actor, tenantId, "directory.read");
   return (await loadUser(ctx.db, tenantId, idOrUpn, state)).user;
 }
 
