@@ -1,16 +1,11 @@
-import { pickProductLanguage } from "../commerce/index.js";
+import type { Language } from "../shared/language.js";
 
 /**
  * The words of the closure checks, in the admin center's two languages (SPEC §7: zh-CN and
  * en-US; the seed is zh-CN). One place, so the API, the CLI and the web wizard say the same.
  */
 
-export type ClosureLanguage = "en-US" | "zh-CN";
-
-/** zh-CN when a Chinese tag ranks above English in `Accept-Language`, else en-US. */
-export function pickClosureLanguage(acceptLanguage: string | undefined): ClosureLanguage {
-  return pickProductLanguage(acceptLanguage);
-}
+export type ClosureLanguage = Language;
 
 /** The facts a check's wording may name. */
 export interface CheckTextFacts {

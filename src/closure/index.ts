@@ -39,5 +39,4 @@ export {
   CLOSURE_CHECK_IDS,
   type ClosureCheckId,
   type ClosureLanguage,
-  pickClosureLanguage,
 } from "./closure-texts.js";

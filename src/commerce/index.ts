@@ -10,7 +10,6 @@ export {
   type Product,
   type ProductLanguage,
   parseProduct,
-  pickProductLanguage,
   type ServicePlan,
 } from "./product.js";
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type AppError, isAppError } from "../shared/app-error.js";
-import { parseProduct, pickProductLanguage } from "./product.js";
+import { parseProduct } from "./product.js";
 import { contosoProduct } from "../../test/catalog-fixtures.js";
 
 function refusal(input: unknown): AppError {
@@ -71,22 +71,5 @@ describe("parseProduct", () => {
   it("refuses what is not an object", () => {
     expect(refusal([]).code).toBe("PRODUCT_INVALID");
     expect(refusal(null).code).toBe("PRODUCT_INVALID");
-  });
-});
-
-describe("pickProductLanguage", () => {
-  it.each([
-    [undefined, "en-US"],
-    ["", "en-US"],
-    ["zh-CN", "zh-CN"],
-    ["zh-Hans-CN,zh;q=0.9", "zh-CN"],
-    ["zh", "zh-CN"],
-    ["en-US,en;q=0.9", "en-US"],
-    ["fr-FR", "en-US"],
-    ["en;q=0.5, zh-CN;q=0.8", "zh-CN"],
-    ["zh-CN;q=0.3, en-GB", "en-US"],
-    ["de-DE, zh-CN;q=0.9", "zh-CN"],
-  ])("answers %s with %s", (header, language) => {
-    expect(pickProductLanguage(header)).toBe(language);
   });
 });

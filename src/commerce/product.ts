@@ -1,3 +1,4 @@
+import { LANGUAGES, type Language } from "../shared/language.js";
 import { invalid } from "../shared/app-error.js";
 import { isUuid } from "../shared/ids.js";
 
@@ -31,8 +32,8 @@ export interface Product {
 }
 
 /** The languages the catalog names its products in. */
-export const PRODUCT_LANGUAGES = ["en-US", "zh-CN"] as const;
-export type ProductLanguage = (typeof PRODUCT_LANGUAGES)[number];
+export const PRODUCT_LANGUAGES = LANGUAGES;
+export type ProductLanguage = Language;
 
 export const PRODUCT_ERROR = {
   INVALID: "PRODUCT_INVALID",
@@ -173,25 +174,4 @@ export function parseProduct(value: unknown): Product {
     currency,
     trialDays: trial as number | null,
   };
-}
-
-/**
- * The catalog language for a request's `Accept-Language`: zh-CN when a Chinese tag (zh, zh-CN,
- * zh-Hans, …) ranks above English, else en-US (also for no header or only other languages).
- */
-export function pickProductLanguage(acceptLanguage: string | undefined): ProductLanguage {
-  const ranked = (acceptLanguage ?? "")
-    .split(",")
-    .map((part, index) => {
-      const [tag = "", ...params] = part.trim().split(";");
-      const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.tag !== "" && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranked) {
-    if (tag === "zh" || tag.startsWith("zh-")) return "zh-CN";
-    if (tag === "en" || tag.startsWith("en-") || tag === "*") return "en-US";
-  }
-  return "en-US";
 }

@@ -1,13 +1,13 @@
 import { type Static, Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import {
   getCatalogProduct,
   listCatalog,
   type Product,
   type ProductLanguage,
-  pickProductLanguage,
 } from "../commerce/index.js";
 import type { AppContext } from "../shared/app-context.js";
+import { answerLanguage } from "./language.js";
 import { authenticate, requireAuth } from "./authenticate.js";
 import { parseSelect, parseTop, queryError, readQueryOptions } from "./odata/query-options.js";
 import { baseUrl, odataContext } from "./odata.js";
@@ -133,13 +133,6 @@ function selectProduct(product: GraphProduct, select: readonly string[] | undefi
 function productsContext(request: FastifyRequest, select: string[] | undefined, entity = false) {
   const set = select ? `billing/products(${select.join(",")})` : "billing/products";
   return odataContext(request, entity ? `${set}/$entity` : set);
-}
-
-/** Names are in the caller's language; say which, and that the answer depends on it. */
-function answerLanguage(request: FastifyRequest, reply: FastifyReply): ProductLanguage {
-  const language = pickProductLanguage(request.headers["accept-language"]);
-  reply.header("content-language", language).header("vary", "Accept-Language");
-  return language;
 }
 
 /**

@@ -1,10 +1,8 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync, } from "fastify";
 import {
-  type ClosureLanguage,
   getClosureChecks,
   getClosurePlan,
-  pickClosureLanguage,
   runCancelSubscriptionsStep,
   runDeleteDisabledSubscriptionsStep,
   runDeleteTenantStep,
@@ -14,6 +12,7 @@ import {
 import { CANCELLATION_REASONS, MAX_FEEDBACK_LENGTH } from "../commerce/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
+import { answerLanguage } from "./language.js";
 import { authenticate, requireAuth } from "./authenticate.js";
 
 const PATH = "/v1.0/organization/closure";
@@ -70,13 +69,6 @@ const DeleteTenantBody = Type.Object(
 const DELETE_TENANT_DESCRIPTION =
   "Refused with 409 (CLOSURE_CHECKS_FAILED, the failed checks in error.info.failedChecks) unless every deletion check passes, and with 400 unless confirmDomain is the initial domain. Otherwise, in one transaction, every row the organization owns is erased — users and their mail and files, groups, roles, applications, sessions, MFA methods, subscriptions, licenses, payment methods, invoices, credits, payments, scheduled jobs — and only this remains: the organization row (state deleted, deletedDateTime set; its id is never reused), its domains (never reused), and its audit log, which still verifies but names no one because its key is destroyed (the audit_key row keeps only when that happened). The last audit entry (tenant.delete, with the counts erased per table) is written before the key is destroyed. Nobody can sign in afterwards.";
 
-/** Language of the checks' texts; the answer says which one it used. */
-function languageOf(request: FastifyRequest, reply: FastifyReply): ClosureLanguage {
-  const language = pickClosureLanguage(request.headers["accept-language"]);
-  reply.header("content-language", language).header("vary", "Accept-Language");
-  return language;
-}
-
 /**
  * Account closure, part 1 (SPEC §6): the deletion checks, the plan (a dry run) and the seed's five
  * steps, each on its own — all for a Global Administrator of the organization only.
@@ -99,7 +91,7 @@ export function closureRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { actor, session } = requireAuth(request);
-        const language = languageOf(request, reply);
+        const language = answerLanguage(request, reply);
         return { value: await getClosureChecks(ctx, actor, session.tenantId, language) };
       },
     );
@@ -201,7 +193,7 @@ export function closureRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         const { actor, session } = requireAuth(request);
         await assertStepUp(ctx, session);
-        const language = languageOf(request, reply);
+        const language = answerLanguage(request, reply);
         const body = { confirmDomain: request.body.confirmDomain };
         return runDeleteTenantStep(ctx, actor, session.tenantId, body, language);
       },
