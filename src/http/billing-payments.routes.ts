@@ -31,15 +31,20 @@ import {
   INVOICE_DETAIL_PROPERTIES,
   INVOICE_PROPERTIES,
   PAYMENT_METHOD_PROPERTIES,
-  selectProperties,
   toGraphBalance,
   toGraphInvoice,
   toGraphInvoiceWithDetails,
   toGraphPaymentMethod,
 } from "./graph-billing-payments.js";
-import { keysetPage } from "./keyset-page.js";
-import { parseSelect, parseTop, queryError, readQueryOptions } from "./odata/query-options.js";
-import { baseUrl, odataContext } from "./odata.js";
+import { keysetPage, nextLinkProperty } from "./keyset-page.js";
+import {
+  parseSelect,
+  parseTop,
+  queryError,
+  readQueryOptions,
+  readSelectOption,
+} from "./odata/query-options.js";
+import { pickSelected, selectionContext } from "./odata.js";
 
 const DEFAULT_TOP = 100;
 const MAX_TOP = 999;
@@ -103,15 +108,6 @@ function readListQuery(request: FastifyRequest, properties: readonly string[]): 
   };
 }
 
-function readSelect(request: FastifyRequest, properties: readonly string[]) {
-  return parseSelect(readQueryOptions(request.query, ["select"]).select, properties);
-}
-
-/** `…$metadata#billing/invoices(number,status)` as Graph writes a selection. */
-function context(request: FastifyRequest, set: string, select: string[] | undefined, entity = "") {
-  return odataContext(request, `${set}${select ? `(${select.join(",")})` : ""}${entity}`);
-}
-
 /** A page of a collection in Graph's shape, its nextLink keeping `$top` and `$select`. */
 function collectionBody<T>(
   request: FastifyRequest,
@@ -120,14 +116,11 @@ function collectionBody<T>(
   items: T[],
   nextToken: string | undefined,
 ) {
-  const select = query.select ? `&$select=${query.select.join(",")}` : "";
-  const next =
-    nextToken === undefined
-      ? {}
-      : {
-          "@odata.nextLink": `${baseUrl(request)}/v1.0/${set}?$top=${query.top}${select}&$skiptoken=${encodeURIComponent(nextToken)}`,
-        };
-  return { "@odata.context": context(request, set, query.select), ...next, value: items };
+  return {
+    "@odata.context": selectionContext(request, set, query.select),
+    ...nextLinkProperty(request, `/v1.0/${set}`, query.top, nextToken, query.select),
+    value: items,
+  };
 }
 
 /**
@@ -152,9 +145,7 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
         const page = await keysetPage(query.top, (limit) =>
           listPaymentMethods(ctx, actor, session.tenantId, { limit, afterId: query.skiptoken }),
         );
-        const items = page.items.map((m) =>
-          selectProperties(toGraphPaymentMethod(m), query.select),
-        );
+        const items = page.items.map((m) => pickSelected(toGraphPaymentMethod(m), query.select));
         return collectionBody(request, methods, query, items, page.lastId);
       },
     );
@@ -166,7 +157,7 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
         const { actor, session } = requireAuth(request);
         const method = await addPaymentMethod(ctx, actor, session.tenantId, request.body);
         return reply.status(201).send({
-          "@odata.context": context(request, methods, undefined, "/$entity"),
+          "@odata.context": selectionContext(request, methods, undefined, true),
           ...toGraphPaymentMethod(method),
         });
       },
@@ -180,11 +171,11 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const select = readSelect(request, PAYMENT_METHOD_PROPERTIES);
+        const select = readSelectOption(request, PAYMENT_METHOD_PROPERTIES);
         const method = await getPaymentMethod(ctx, actor, session.tenantId, request.params.id);
         return {
-          "@odata.context": context(request, methods, select, "/$entity"),
-          ...selectProperties(toGraphPaymentMethod(method), select),
+          "@odata.context": selectionContext(request, methods, select, true),
+          ...pickSelected(toGraphPaymentMethod(method), select),
         };
       },
     );
@@ -229,7 +220,7 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
         });
         const items = found.slice(0, query.top);
         const next = found.length > query.top ? items.at(-1)?.number : undefined;
-        const value = items.map((i) => selectProperties(toGraphInvoice(i), query.select));
+        const value = items.map((i) => pickSelected(toGraphInvoice(i), query.select));
         return collectionBody(request, invoices, query, value, next);
       },
     );
@@ -246,11 +237,11 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const select = readSelect(request, INVOICE_DETAIL_PROPERTIES);
+        const select = readSelectOption(request, INVOICE_DETAIL_PROPERTIES);
         const invoice = await getInvoice(ctx, actor, session.tenantId, request.params.id);
         return {
-          "@odata.context": context(request, invoices, select, "/$entity"),
-          ...selectProperties(toGraphInvoiceWithDetails(invoice), select),
+          "@odata.context": selectionContext(request, invoices, select, true),
+          ...pickSelected(toGraphInvoiceWithDetails(invoice), select),
         };
       },
     );
@@ -270,7 +261,7 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
         const input = request.body ?? {};
         const invoice = await payInvoice(ctx, actor, session.tenantId, request.params.id, input);
         return {
-          "@odata.context": context(request, invoices, undefined, "/$entity"),
+          "@odata.context": selectionContext(request, invoices, undefined, true),
           ...toGraphInvoiceWithDetails(invoice),
         };
       },
@@ -281,11 +272,11 @@ export function billingPaymentsRoutes(ctx: AppContext): FastifyPluginAsync {
       { ...auth, schema: { summary: "Get the balance due", querystring: SelectQuery } },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const select = readSelect(request, BALANCE_PROPERTIES);
+        const select = readSelectOption(request, BALANCE_PROPERTIES);
         const balance = await getBalanceDue(ctx, actor, session.tenantId);
         return {
-          "@odata.context": context(request, "billing/balance", select),
-          ...selectProperties(toGraphBalance(balance), select),
+          "@odata.context": selectionContext(request, "billing/balance", select),
+          ...pickSelected(toGraphBalance(balance), select),
         };
       },
     );

@@ -1,5 +1,5 @@
 import { type Static, Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import {
   getCatalogProduct,
   listCatalog,
@@ -9,10 +9,18 @@ import {
 import type { AppContext } from "../shared/app-context.js";
 import { answerLanguage } from "./language.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { parseSelect, parseTop, queryError, readQueryOptions } from "./odata/query-options.js";
-import { baseUrl, odataContext } from "./odata.js";
+import { nextLinkProperty } from "./keyset-page.js";
+import {
+  parseSelect,
+  parseTop,
+  queryError,
+  readQueryOptions,
+  readSelectOption,
+} from "./odata/query-options.js";
+import { pickSelected, selectionContext } from "./odata.js";
 
 /** The catalog is small; a page holds all of it unless `$top` says less. */
+const SET = "billing/products";
 const DEFAULT_TOP = 100;
 const MAX_TOP = 999;
 const PART_NUMBER = /^[A-Z0-9_]{1,64}$/;
@@ -120,21 +128,6 @@ function toGraphProduct(product: Product, language: ProductLanguage): GraphProdu
   };
 }
 
-/** Graph's `$select`: the selected properties and always `id`; without a selection, all. */
-function selectProduct(product: GraphProduct, select: readonly string[] | undefined) {
-  if (!select) return product;
-  const picked: Record<string, unknown> = {};
-  for (const property of PRODUCT_PROPERTIES) {
-    if (property === "id" || select.includes(property)) picked[property] = product[property];
-  }
-  return picked as GraphProduct;
-}
-
-function productsContext(request: FastifyRequest, select: string[] | undefined, entity = false) {
-  const set = select ? `billing/products(${select.join(",")})` : "billing/products";
-  return odataContext(request, entity ? `${set}/$entity` : set);
-}
-
 /**
  * The catalog under /v1.0/billing/products (SPEC §3): what can be bought, with skuId and
  * skuPartNumber, names in the request's language and prices in minor units. Read by any signed-in
@@ -168,15 +161,11 @@ export function billingProductsRoutes(ctx: AppContext): FastifyPluginAsync {
         const products = await listCatalog(ctx, actor, session.tenantId);
         const rest = products.filter((p) => after === undefined || p.skuPartNumber > after);
         const page = rest.slice(0, top);
-        const last = page.at(-1);
-        const next =
-          rest.length > top && last
-            ? `${baseUrl(request)}/v1.0/billing/products?$top=${top}${select ? `&$select=${select.join(",")}` : ""}&$skiptoken=${last.skuPartNumber}`
-            : undefined;
+        const next = rest.length > top ? page.at(-1)?.skuPartNumber : undefined;
         return {
-          "@odata.context": productsContext(request, select),
-          ...(next ? { "@odata.nextLink": next } : {}),
-          value: page.map((p) => selectProduct(toGraphProduct(p, language), select)),
+          "@odata.context": selectionContext(request, SET, select),
+          ...nextLinkProperty(request, `/v1.0/${SET}`, top, next, select),
+          value: page.map((p) => pickSelected(toGraphProduct(p, language), select)),
         };
       },
     );
@@ -194,14 +183,13 @@ export function billingProductsRoutes(ctx: AppContext): FastifyPluginAsync {
       },
       async (request, reply) => {
         const { actor, session } = requireAuth(request);
-        const { select: selectText } = readQueryOptions(request.query, ["select"]);
-        const select = parseSelect(selectText, PRODUCT_PROPERTIES);
+        const select = readSelectOption(request, PRODUCT_PROPERTIES);
         const language = answerLanguage(request, reply);
         const skuId = request.params.skuId;
         const product = await getCatalogProduct(ctx, actor, session.tenantId, skuId);
         return {
-          "@odata.context": productsContext(request, select, true),
-          ...selectProduct(toGraphProduct(product, language), select),
+          "@odata.context": selectionContext(request, SET, select, true),
+          ...pickSelected(toGraphProduct(product, language), select),
         };
       },
     );

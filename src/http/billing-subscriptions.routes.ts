@@ -23,7 +23,6 @@ import {
   SelectQuery,
   UpdateBody,
 } from "./billing-subscription-schemas.js";
-import { selectProperties } from "./graph-billing-payments.js";
 import {
   GraphSubscriptionChangeSchema,
   GraphSubscriptionCollectionSchema,
@@ -31,41 +30,22 @@ import {
   SUBSCRIPTION_PROPERTIES,
   toGraphSubscription,
 } from "./graph-billing-subscription.js";
-import { keysetPage } from "./keyset-page.js";
-import { parseSelect, parseTop, readQueryOptions } from "./odata/query-options.js";
-import { baseUrl, odataContext } from "./odata.js";
+import { keysetPage, nextLinkProperty } from "./keyset-page.js";
+import {
+  parseSelect,
+  parseTop,
+  readQueryOptions,
+  readSelectOption,
+} from "./odata/query-options.js";
+import { pickSelected, selectionContext } from "./odata.js";
 
 const SET = "billing/subscriptions";
 const PATH = `/v1.0/${SET}`;
 
-function readSelect(request: FastifyRequest): string[] | undefined {
-  return parseSelect(readQueryOptions(request.query, ["select"]).select, SUBSCRIPTION_PROPERTIES);
-}
-
-/** `…$metadata#billing/subscriptions(status,quantity)/$entity`, as Graph writes a selection. */
-function context(request: FastifyRequest, select?: readonly string[], entity = "/$entity") {
-  return odataContext(request, `${SET}${select ? `(${select.join(",")})` : ""}${entity}`);
-}
-
-/** The absolute `@odata.nextLink` of a page, keeping `$top` and `$select`; none on the last page. */
-function nextLink(
-  request: FastifyRequest,
-  top: number,
-  select: readonly string[] | undefined,
-  lastId: string | undefined,
-): { "@odata.nextLink"?: string } {
-  if (lastId === undefined) return {};
-  const selected = select ? `&$select=${select.join(",")}` : "";
-  const token = encodeURIComponent(lastId);
-  return {
-    "@odata.nextLink": `${baseUrl(request)}${PATH}?$top=${top}${selected}&$skiptoken=${token}`,
-  };
-}
-
 /** A subscription in the answer to a change, with the invoice the change issued. */
 function changeBody(request: FastifyRequest, subscription: Subscription, invoiceId: string | null) {
   return {
-    "@odata.context": context(request),
+    "@odata.context": selectionContext(request, SET, undefined, true),
     ...toGraphSubscription(subscription),
     invoiceId,
   };
@@ -104,9 +84,9 @@ export function billingSubscriptionsRoutes(ctx: AppContext): FastifyPluginAsync 
           listSubscriptions(ctx, actor, session.tenantId, { limit, afterId: options.skiptoken }),
         );
         return {
-          "@odata.context": context(request, select, ""),
-          ...nextLink(request, top, select, page.lastId),
-          value: page.items.map((s) => selectProperties(toGraphSubscription(s), select)),
+          "@odata.context": selectionContext(request, SET, select),
+          ...nextLinkProperty(request, PATH, top, page.lastId, select),
+          value: page.items.map((s) => pickSelected(toGraphSubscription(s), select)),
         };
       },
     );
@@ -145,11 +125,11 @@ export function billingSubscriptionsRoutes(ctx: AppContext): FastifyPluginAsync 
       },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const select = readSelect(request);
+        const select = readSelectOption(request, SUBSCRIPTION_PROPERTIES);
         const subscription = await getSubscription(ctx, actor, session.tenantId, request.params.id);
         return {
-          "@odata.context": context(request, select),
-          ...selectProperties(toGraphSubscription(subscription), select),
+          "@odata.context": selectionContext(request, SET, select, true),
+          ...pickSelected(toGraphSubscription(subscription), select),
         };
       },
     );
@@ -209,7 +189,10 @@ export function billingSubscriptionsRoutes(ctx: AppContext): FastifyPluginAsync 
             confirm,
           },
         );
-        return { "@odata.context": context(request), ...toGraphSubscription(subscription) };
+        return {
+          "@odata.context": selectionContext(request, SET, undefined, true),
+          ...toGraphSubscription(subscription),
+        };
       },
     );
 
@@ -235,7 +218,10 @@ export function billingSubscriptionsRoutes(ctx: AppContext): FastifyPluginAsync 
           id,
           request.body,
         );
-        return { "@odata.context": context(request), ...toGraphSubscription(subscription) };
+        return {
+          "@odata.context": selectionContext(request, SET, undefined, true),
+          ...toGraphSubscription(subscription),
+        };
       },
     );
 

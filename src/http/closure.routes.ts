@@ -1,5 +1,5 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync, } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import {
   getClosureChecks,
   getClosurePlan,

@@ -26,7 +26,8 @@ import {
   toGraphMessage,
 } from "./graph-content.js";
 import { parseTop, queryError, readQueryOptions } from "./odata/query-options.js";
-import { baseUrl, odataContext } from "./odata.js";
+import { nextLinkProperty } from "./keyset-page.js";
+import { odataContext } from "./odata.js";
 
 const DEFAULT_TOP = 10;
 const MAX_TOP = 999;
@@ -131,11 +132,6 @@ function messageCursor(token: string | undefined): MessageCursor | undefined {
   return { receivedAt, id };
 }
 
-function nextLink(request: FastifyRequest, path: string, top: number, token: string | undefined) {
-  if (token === undefined) return {};
-  return { "@odata.nextLink": `${baseUrl(request)}${path}?$top=${top}&$skiptoken=${token}` };
-}
-
 /**
  * Users' mail and files (SPEC §4) under `/v1.0/users/{id}` and `/v1.0/me`: only the owner reads or
  * writes them (SPEC §1; content.read is `self` only). Listings page with `$top`/`$skiptoken`.
@@ -184,7 +180,7 @@ function registerMessageRoutes(root: FastifyInstance, ctx: AppContext, scope: Ow
       const token = last && encodeToken([last.receivedDateTime.toISOString(), last.id]);
       return {
         "@odata.context": odataContext(request, "users('…')/messages"),
-        ...nextLink(request, `${scope.link(request)}/messages`, top, token),
+        ...nextLinkProperty(request, `${scope.link(request)}/messages`, top, token),
         value: items.map(toGraphMessage),
       };
     },
@@ -272,7 +268,7 @@ function registerDriveRoutes(root: FastifyInstance, ctx: AppContext, scope: Owne
       const last = found.length > top ? items.at(-1) : undefined;
       return {
         "@odata.context": odataContext(request, "users('…')/drive/root/children"),
-        ...nextLink(
+        ...nextLinkProperty(
           request,
           `${scope.link(request)}/drive/root/children`,
           top,

@@ -118,16 +118,3 @@ export function toGraphBalance(balance: BalanceDue) {
 }
 
 export const BALANCE_PROPERTIES = ["balanceMinor", "currency", "unpaidInvoices"];
-
-/** Only the `$select`ed properties, and always `id` (as Graph does). */
-export function selectProperties<T extends Record<string, unknown>>(
-  item: T,
-  select: readonly string[] | undefined,
-): Partial<T> {
-  if (!select) return item;
-  const picked: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(item)) {
-    if (key === "id" || select.includes(key)) picked[key] = value;
-  }
-  return picked as Partial<T>;
-}

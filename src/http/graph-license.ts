@@ -133,25 +133,3 @@ export const LICENSE_DETAILS_PROPERTIES = [
 export function toGraphAssignedLicense(license: AssignedLicense) {
   return { disabledPlans: license.disabledPlans, skuId: license.skuId };
 }
-
-/**
- * Graph's `$select` on any of these resources: only the selected properties, in the resource's
- * order, and always `id`. Without a selection, everything.
- */
-export function selectProperties<T extends { id: string }>(
-  item: T,
-  properties: readonly (keyof T & string)[],
-  select: readonly string[] | undefined,
-): Partial<T> {
-  if (!select) return item;
-  const picked: Partial<T> = {};
-  for (const property of properties) {
-    if (property === "id" || select.includes(property)) picked[property] = item[property];
-  }
-  return picked;
-}
-
-/** `name` or `name(a,b)`: the `@odata.context` fragment of a selection, as Graph writes it. */
-export function selectedSet(name: string, select: readonly string[] | undefined): string {
-  return select ? `${name}(${select.join(",")})` : name;
-}

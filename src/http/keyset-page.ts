@@ -20,14 +20,21 @@ export async function keysetPage<T extends { id: string }>(
   return { items, lastId: more ? items.at(-1)?.id : undefined };
 }
 
-/** The absolute `@odata.nextLink` of a keyset page, or nothing on the last page. */
+/**
+ * The absolute `@odata.nextLink` of a page, keeping `$top` and `$select`, or nothing on the last
+ * page. `position` is the page's continuation: the last id, or an opaque token.
+ */
 export function nextLinkProperty(
   request: FastifyRequest,
   path: string,
   top: number,
-  lastId: string | undefined,
+  position: string | undefined,
+  select?: readonly string[],
 ): { "@odata.nextLink"?: string } {
-  if (lastId === undefined) return {};
-  const link = `${baseUrl(request)}${path}?$top=${top}&$skiptoken=${encodeURIComponent(lastId)}`;
-  return { "@odata.nextLink": link };
+  if (position === undefined) return {};
+  const selected = select ? `&$select=${select.join(",")}` : "";
+  const token = encodeURIComponent(position);
+  return {
+    "@odata.nextLink": `${baseUrl(request)}${path}?$top=${top}${selected}&$skiptoken=${token}`,
+  };
 }

@@ -1,5 +1,5 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import {
   assignLicense,
   getCompanySubscription,
@@ -14,16 +14,14 @@ import {
   COMPANY_SUBSCRIPTION_PROPERTIES,
   LICENSE_DETAILS_PROPERTIES,
   SUBSCRIBED_SKU_PROPERTIES,
-  selectedSet,
-  selectProperties,
   toGraphAssignedLicense,
   toGraphCompanySubscription,
   toGraphLicenseDetails,
   toGraphSubscribedSku,
 } from "./graph-license.js";
 import { toGraphUser, userContext } from "./graph-user.js";
-import { parseSelect, readQueryOptions } from "./odata/query-options.js";
-import { odataContext } from "./odata.js";
+import { readSelectOption } from "./odata/query-options.js";
+import { pickSelected, selectionContext } from "./odata.js";
 
 const Guid = Type.String({ format: "uuid", description: "A GUID." });
 /** Graph's `assignLicense` body: both collections are required there, empty ones allowed. */
@@ -44,11 +42,6 @@ const SelectQuery = Type.Object({
   ),
 });
 
-/** `$select`, the only OData option these resources take (as in Graph). */
-function readSelect(request: FastifyRequest, properties: readonly string[]) {
-  return parseSelect(readQueryOptions(request.query, ["select"]).select, properties);
-}
-
 /**
  * Graph's licensing resources (SPEC §3): `subscribedSkus` and `directory/subscriptions` (read by
  * every member, like Graph's Directory.Read), a user's `licenseDetails`, and `assignLicense` (User
@@ -66,13 +59,11 @@ export function licensesRoutes(ctx: AppContext): FastifyPluginAsync {
       { ...auth, schema: described("List the SKUs the organization has subscriptions of") },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const chosen = readSelect(request, SUBSCRIBED_SKU_PROPERTIES);
+        const chosen = readSelectOption(request, SUBSCRIBED_SKU_PROPERTIES);
         const skus = await subscribedSkus(ctx, actor, session.tenantId);
         return {
-          "@odata.context": odataContext(request, selectedSet("subscribedSkus", chosen)),
-          value: skus.map((s) =>
-            selectProperties(toGraphSubscribedSku(s), SUBSCRIBED_SKU_PROPERTIES, chosen),
-          ),
+          "@odata.context": selectionContext(request, "subscribedSkus", chosen),
+          value: skus.map((s) => pickSelected(toGraphSubscribedSku(s), chosen)),
         };
       },
     );
@@ -82,14 +73,11 @@ export function licensesRoutes(ctx: AppContext): FastifyPluginAsync {
       { ...auth, schema: { ...described("Get one subscribed SKU"), params: IdParams } },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const chosen = readSelect(request, SUBSCRIBED_SKU_PROPERTIES);
+        const chosen = readSelectOption(request, SUBSCRIBED_SKU_PROPERTIES);
         const sku = await getSubscribedSku(ctx, actor, session.tenantId, request.params.id);
         return {
-          "@odata.context": odataContext(
-            request,
-            `${selectedSet("subscribedSkus", chosen)}/$entity`,
-          ),
-          ...selectProperties(toGraphSubscribedSku(sku), SUBSCRIBED_SKU_PROPERTIES, chosen),
+          "@odata.context": selectionContext(request, "subscribedSkus", chosen, true),
+          ...pickSelected(toGraphSubscribedSku(sku), chosen),
         };
       },
     );
@@ -99,17 +87,11 @@ export function licensesRoutes(ctx: AppContext): FastifyPluginAsync {
       { ...auth, schema: described("List the organization's subscriptions (companySubscription)") },
       async (request) => {
         const { actor, session } = requireAuth(request);
-        const chosen = readSelect(request, COMPANY_SUBSCRIPTION_PROPERTIES);
+        const chosen = readSelectOption(request, COMPANY_SUBSCRIPTION_PROPERTIES);
         const subscriptions = await listCompanySubscriptions(ctx, actor, session.tenantId);
         return {
-          "@odata.context": odataContext(request, selectedSet("directory/subscriptions", chosen)),
-          value: subscriptions.map((s) =>
-            selectProperties(
-              toGraphCompanySubscription(s),
-              COMPANY_SUBSCRIPTION_PROPERTIES,
-              chosen,
-            ),
-          ),
+          "@odata.context": selectionContext(request, "directory/subscriptions", chosen),
+          value: subscriptions.map((s) => pickSelected(toGraphCompanySubscription(s), chosen)),
         };
       },
     );
@@ -125,17 +107,12 @@ export function licensesRoutes(ctx: AppContext): FastifyPluginAsync {
       };
       app.get(path, { ...auth, schema }, async (request) => {
         const { actor, session } = requireAuth(request);
-        const chosen = readSelect(request, COMPANY_SUBSCRIPTION_PROPERTIES);
+        const chosen = readSelectOption(request, COMPANY_SUBSCRIPTION_PROPERTIES);
         const id = request.params.id.replace(/^'(.*)'$/, "$1");
         const subscription = await getCompanySubscription(ctx, actor, session.tenantId, id);
-        const set = selectedSet("directory/subscriptions", chosen);
         return {
-          "@odata.context": odataContext(request, `${set}/$entity`),
-          ...selectProperties(
-            toGraphCompanySubscription(subscription),
-            COMPANY_SUBSCRIPTION_PROPERTIES,
-            chosen,
-          ),
+          "@odata.context": selectionContext(request, "directory/subscriptions", chosen, true),
+          ...pickSelected(toGraphCompanySubscription(subscription), chosen),
         };
       });
     }
@@ -146,19 +123,14 @@ export function licensesRoutes(ctx: AppContext): FastifyPluginAsync {
       const schema = path.includes(":id") ? { ...summary, params: IdParams } : summary;
       app.get(path, { ...auth, schema }, async (request) => {
         const { actor, session } = requireAuth(request);
-        const chosen = readSelect(request, LICENSE_DETAILS_PROPERTIES);
+        const chosen = readSelectOption(request, LICENSE_DETAILS_PROPERTIES);
         const params = request.params as { id?: string };
         const userRef = params.id ?? session.subjectId;
         const details = await listLicenseDetails(ctx, actor, session.tenantId, userRef);
         const owner = details[0]?.userId ?? userRef;
         return {
-          "@odata.context": odataContext(
-            request,
-            selectedSet(`users('${owner}')/licenseDetails`, chosen),
-          ),
-          value: details.map((d) =>
-            selectProperties(toGraphLicenseDetails(d), LICENSE_DETAILS_PROPERTIES, chosen),
-          ),
+          "@odata.context": selectionContext(request, `users('${owner}')/licenseDetails`, chosen),
+          value: details.map((d) => pickSelected(toGraphLicenseDetails(d), chosen)),
         };
       });
     }

@@ -30,6 +30,10 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Products, subscriptions and their lifecycle, payment methods, invoices and the balance due.",
   subscribedSkus: "Licensing in Graph's shape: seats per SKU and how many are assigned.",
   directory: "The recycle bin and the tenant's company subscriptions in Graph's shapes.",
+  mail: "A user's mailbox messages; only the owner reads them.",
+  files: "A user's drive files; only the owner reads or writes them.",
+  closure:
+    "Closing the account: the deletion checks, the dry-run plan and the five steps (Global Administrators only).",
   health: "Liveness and readiness probes for load balancers and orchestrators.",
 };
 

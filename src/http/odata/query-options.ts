@@ -173,3 +173,11 @@ export function requireEventualConsistency(request: FastifyRequest): void {
     );
   }
 }
+
+/** The `$select` of a resource that takes no other OData option (a single item, a small set). */
+export function readSelectOption(
+  request: FastifyRequest,
+  properties: readonly string[],
+): string[] | undefined {
+  return parseSelect(readQueryOptions(request.query, ["select"]).select, properties);
+}
