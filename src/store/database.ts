@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "../audit/audit.table.js";
+import type { ClosureTables } from "../closure/closure.table.js";
 import type { CommerceTables } from "../commerce/commerce.table.js";
 import type { ContentTables } from "../content/content.table.js";
 import type {
@@ -14,7 +15,7 @@ import type { ScheduledJobTable } from "../scheduler/scheduled-job.table.js";
 import type { SecurityTables } from "../security/security.table.js";
 
 /** Every table, as Kysely sees it. Each area declares its own rows in `*.table.ts`. */
-export interface Database extends SecurityTables, CommerceTables, ContentTables {
+export interface Database extends SecurityTables, CommerceTables, ContentTables, ClosureTables {
   tenant: TenantTable;
   tenant_domain: TenantDomainTable;
   app_user: UserTable;

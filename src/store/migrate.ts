@@ -8,6 +8,7 @@ import { securityMigration } from "./migrations/0004-security.js";
 import { commerceMigration } from "./migrations/0005-commerce.js";
 import { catalogMigration } from "./migrations/0006-catalog.js";
 import { contentMigration } from "./migrations/0007-content.js";
+import { closureMigration } from "./migrations/0008-closure.js";
 
 /** Migrations live in the code (not read from disk), so the built CLI carries them. Append only. */
 function migrations(engine: Engine): Record<string, Migration> {
@@ -19,6 +20,7 @@ function migrations(engine: Engine): Record<string, Migration> {
     "0005-commerce": commerceMigration(engine),
     "0006-catalog": catalogMigration(engine),
     "0007-content": contentMigration(engine),
+    "0008-closure": closureMigration(engine),
   };
 }
 
