@@ -182,6 +182,15 @@ export async function shredTenantAuditKey(
   await shredAuditKey(trx, tenantId, ctx.clock.now().toISOString());
 }
 
+/** The hash of the tenant's newest entry and its number (genesis when it has none). */
+export async function auditChainHead(
+  db: Executor,
+  tenantId: string,
+): Promise<{ seq: number; hash: string }> {
+  const head = await findAuditChainHead(db, tenantId);
+  return head ? toPosition(head) : { seq: 0, hash: GENESIS_HASH };
+}
+
 function toPosition(head: { last_seq: number; last_hash: string }): ChainPosition {
   return { seq: head.last_seq, hash: head.last_hash };
 }

@@ -10,6 +10,7 @@ export {
   GENESIS_HASH,
 } from "./audit.js";
 export {
+  auditChainHead,
   type ListAuditEntriesOptions,
   listAuditEntries,
   recordAudit,

@@ -1,3 +1,4 @@
+import { ClosureWorker } from "../closure/index.js";
 import { commerceJobHandlers } from "../commerce/index.js";
 import { directoryJobHandlers } from "../directory/index.js";
 import { Scheduler } from "../scheduler/index.js";
@@ -14,8 +15,8 @@ export interface BackgroundWork {
 }
 
 /**
- * Starts the durable scheduler (src/scheduler) with every area's job handlers, after the server
- * listens. It first catches up on work that fell due while no process ran, then polls every
+ * Starts the durable scheduler (src/scheduler) with every area's job handlers and the closure
+ * worker (src/closure), after the server listens. It first catches up on work that fell due while no process ran, then polls every
  * `TENANTRY_SCHEDULER_POLL_MS`. `stop()` runs on SIGINT/SIGTERM after the server stopped taking
  * requests and before the store is closed; a job in flight commits or rolls back first.
  */
@@ -27,6 +28,9 @@ export async function startBackgroundWork(ctx: AppContext): Promise<BackgroundWo
   );
   scheduler.start();
   ctx.log.info({ pollMs: ctx.config.schedulerPollMs }, "scheduler started");
+  // Guided closures, claimed with leases: any number of processes may run this (SPEC §7).
+  const closures = new ClosureWorker(ctx);
+  closures.start();
   const housekeeping = setInterval(() => {
     runSecurityHousekeeping(ctx)
       .then((deleted) => ctx.log.debug(deleted, "security housekeeping"))
@@ -36,7 +40,7 @@ export async function startBackgroundWork(ctx: AppContext): Promise<BackgroundWo
   return {
     stop: async () => {
       clearInterval(housekeeping);
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), closures.stop()]);
     },
   };
 }

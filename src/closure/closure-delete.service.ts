@@ -23,7 +23,10 @@ import type { ClosureLanguage } from "./closure-texts.js";
  *   admin can later read the closure status;
  * - its `tenant_domain` rows: domains are never reused;
  * - its audit log (`audit_log`, `audit_chain_head`): it still verifies, yet no longer names anyone,
- *   because its key in `audit_key` is destroyed (crypto-shredding; the row keeps only the time).
+ *   because its key in `audit_key` is destroyed (crypto-shredding; the row keeps only the time);
+ * - the guided closure's record (`closure_operation` with the signed certificate, its step
+ *   progress, and the closing admin's read-only tokens, which expire 7 days later). They hold ids,
+ *   counts and times, not names (the free-text feedback is cleared).
  */
 export const KEPT_AFTER_DELETION = [
   "tenant",
@@ -31,6 +34,9 @@ export const KEPT_AFTER_DELETION = [
   "audit_log",
   "audit_chain_head",
   "audit_key",
+  "closure_operation",
+  "closure_step_progress",
+  "closure_reader_token",
 ];
 
 /**

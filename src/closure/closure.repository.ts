@@ -128,3 +128,69 @@ export async function markTenantDeleted(db: Executor, tenantId: string, at: stri
     .where("id", "=", tenantId)
     .execute();
 }
+
+export async function updateTenantState(
+  db: Executor,
+  tenantId: string,
+  state: "active" | "closing",
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable("tenant")
+    .set({ state, updated_at: at })
+    .where("id", "=", tenantId)
+    .execute();
+}
+
+/** What the guided closure needs of a subscription to decide and to explain a wait. */
+export interface SubscriptionFactsRow {
+  id: string;
+  status: string;
+  marked_for_deletion_at: string | null;
+  deprovision_at: string | null;
+  next_lifecycle_at: string | null;
+}
+
+/** The tenant's subscriptions in `statuses`, by id after `afterId`. */
+export async function listSubscriptionFacts(
+  db: Executor,
+  tenantId: string,
+  options: { statuses: readonly string[]; afterId: string | null; limit: number },
+): Promise<SubscriptionFactsRow[]> {
+  let q = db
+    .selectFrom("subscription")
+    .select(["id", "status", "marked_for_deletion_at", "deprovision_at", "next_lifecycle_at"])
+    .where("tenant_id", "=", tenantId)
+    .where("status", "in", [...options.statuses]);
+  if (options.afterId) q = q.where("id", ">", options.afterId);
+  return q.orderBy("id").limit(options.limit).execute();
+}
+
+/** The tenant row whatever its state (a deleted tenant keeps it), for the certificate. */
+export async function findTenantRecord(db: Executor, tenantId: string) {
+  return db
+    .selectFrom("tenant")
+    .select(["id", "initial_domain", "state", "deleted_at"])
+    .where("id", "=", tenantId)
+    .executeTakeFirst();
+}
+
+/** Live Global Administrators of the tenant (role template id given by the caller). */
+export async function listRoleHolderIds(
+  db: Executor,
+  tenantId: string,
+  roleTemplateId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("role_assignment as r")
+    .innerJoin("app_user as u", (j) =>
+      j.onRef("u.tenant_id", "=", "r.tenant_id").onRef("u.id", "=", "r.user_id"),
+    )
+    .select("u.id")
+    .where("r.tenant_id", "=", tenantId)
+    .where("r.role_template_id", "=", roleTemplateId)
+    .where("u.deleted_at", "is", null)
+    .orderBy("u.id")
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -22,6 +22,8 @@ export interface ClosureOperationTable {
   /** The process working on it, and until when its claim holds. */
   lease_owner: string | null;
   lease_expires_at: string | null;
+  /** JSON array of `{code, message}`: what the operation waits on that only a person can fix. */
+  blockers: string;
   error: string | null;
   export_sha256: string | null;
   export_bytes: number | null;

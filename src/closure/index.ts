@@ -1,4 +1,5 @@
-// The closure area (SPEC §6), part 1: the five steps, the deletion checks and the plan.
+// The closure area (SPEC §6): the five steps, the deletion checks and the plan (part 1); the
+// durable guided closure with its worker, export and certificate (part 2).
 // Transport (src/http, src/cli) imports from here only.
 export { type ClosureCaller, CLOSURE_ERROR } from "./closure-access.js";
 export {
@@ -40,3 +41,25 @@ export {
   type ClosureCheckId,
   type ClosureLanguage,
 } from "./closure-texts.js";
+export { CERTIFICATE_KIND } from "./closure-certificate.service.js";
+export { ClosureWorker, type ClosureWorkerOptions, SimulatedCrash } from "./closure-worker.js";
+export {
+  type ClosureBlocker,
+  type ClosureOperationView,
+  type ClosureState,
+  type ClosureStepView,
+  CLOSURE_STATES,
+  GUIDED_CLOSURE_ERROR,
+  GUIDED_STEPS,
+  type GuidedStep,
+} from "./guided-closure.js";
+export {
+  type ClosureReader,
+  cancelGuidedClosure,
+  downloadClosureExport,
+  findClosedTenantReader,
+  getClosureCertificate,
+  getGuidedClosure,
+  type StartClosureInput,
+  startGuidedClosure,
+} from "./guided-closure.service.js";

@@ -54,8 +54,10 @@ export {
 export {
   type ChangedSubscription,
   cancelSubscription,
+  cancelSubscriptionIn,
   changeSubscriptionQuantity,
   deleteSubscription,
+  deleteSubscriptionIn,
   reactivateSubscription,
 } from "./subscription-actions.service.js";
 export type {

@@ -3,6 +3,7 @@ import { tenantWriteBlocker } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
+import type { Executor } from "../store/database.js";
 import { formatInvoiceNumber } from "./invoice.js";
 import { countConsumedUnits } from "./license-count.repository.js";
 import type { Subscription } from "./subscription.js";
@@ -119,36 +120,49 @@ export async function cancelSubscription(
   id: string,
   input: CancelSubscriptionInput,
 ): Promise<Subscription> {
+  checkCancelInput(input);
+  return ctx.db
+    .transaction()
+    .execute((trx) => cancelSubscriptionIn(ctx, trx, actor, tenantId, id, input));
+}
+
+/** `cancelSubscription` inside the caller's transaction (the guided closure's batches). */
+export async function cancelSubscriptionIn(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+  id: string,
+  input: CancelSubscriptionInput,
+): Promise<Subscription> {
   const { reason, feedback, when } = checkCancelInput(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    await authorizeSubscriptions(ctx, trx, actor, tenantId, { lock: true });
-    const { row, product } = await loadSubscription(trx, tenantId, id);
-    const at = ctx.clock.now();
-    const event: LifecycleEvent =
-      when === "now" ? { type: "cancelNow", at } : { type: "cancelAtRenewal", at };
-    const applied = await applySubscriptionEvents(ctx, trx, {
-      row,
-      product,
-      events: [event],
-      actor,
-      columns: { cancel_reason: reason, cancel_feedback: feedback },
-    });
-    await recordAudit(ctx, trx, {
-      tenantId,
-      actor,
-      action: "subscription.cancel",
-      target: { type: "subscription", id },
-      details: {
-        skuPartNumber: product.skuPartNumber,
-        when,
-        reason,
-        feedback,
-        status: applied.state.status,
-        periodEndDateTime: applied.state.periodEndAt.toISOString(),
-      },
-    });
-    return toSubscription(applied.row);
+  await authorizeSubscriptions(ctx, trx, actor, tenantId, { lock: true });
+  const { row, product } = await loadSubscription(trx, tenantId, id);
+  const at = ctx.clock.now();
+  const event: LifecycleEvent =
+    when === "now" ? { type: "cancelNow", at } : { type: "cancelAtRenewal", at };
+  const applied = await applySubscriptionEvents(ctx, trx, {
+    row,
+    product,
+    events: [event],
+    actor,
+    columns: { cancel_reason: reason, cancel_feedback: feedback },
   });
+  await recordAudit(ctx, trx, {
+    tenantId,
+    actor,
+    action: "subscription.cancel",
+    target: { type: "subscription", id },
+    details: {
+      skuPartNumber: product.skuPartNumber,
+      when,
+      reason,
+      feedback,
+      status: applied.state.status,
+      periodEndDateTime: applied.state.periodEndAt.toISOString(),
+    },
+  });
+  return toSubscription(applied.row);
 }
 
 /**
@@ -164,37 +178,46 @@ export async function deleteSubscription(
   input: DeleteSubscriptionInput,
 ): Promise<Subscription> {
   checkDeleteConfirmed(input);
-  return ctx.db.transaction().execute(async (trx) => {
-    await authorizeSubscriptions(ctx, trx, actor, tenantId, { lock: true });
-    const { row, product } = await loadSubscription(trx, tenantId, id);
-    const unpaid = await findOldestUnpaidInvoiceOf(trx, tenantId, id);
-    const applied = await applySubscriptionEvents(ctx, trx, {
-      row,
-      product,
-      actor,
-      events: [
-        {
-          type: "delete",
-          at: ctx.clock.now(),
-          deprovisionDelayMs: ctx.config.deprovisionDelayMs,
-          unpaidInvoice: unpaid
-            ? { id: unpaid.id, number: formatInvoiceNumber(Number(unpaid.number)) }
-            : null,
-        },
-      ],
-    });
-    await recordAudit(ctx, trx, {
-      tenantId,
-      actor,
-      action: "subscription.delete",
-      target: { type: "subscription", id },
-      details: {
-        skuPartNumber: product.skuPartNumber,
-        deprovisionDateTime: applied.next?.at.toISOString() ?? null,
+  return ctx.db.transaction().execute((trx) => deleteSubscriptionIn(ctx, trx, actor, tenantId, id));
+}
+
+/** `deleteSubscription` (confirmed) inside the caller's transaction (the guided closure). */
+export async function deleteSubscriptionIn(
+  ctx: AppContext,
+  trx: Executor,
+  actor: Actor,
+  tenantId: string,
+  id: string,
+): Promise<Subscription> {
+  await authorizeSubscriptions(ctx, trx, actor, tenantId, { lock: true });
+  const { row, product } = await loadSubscription(trx, tenantId, id);
+  const unpaid = await findOldestUnpaidInvoiceOf(trx, tenantId, id);
+  const applied = await applySubscriptionEvents(ctx, trx, {
+    row,
+    product,
+    actor,
+    events: [
+      {
+        type: "delete",
+        at: ctx.clock.now(),
+        deprovisionDelayMs: ctx.config.deprovisionDelayMs,
+        unpaidInvoice: unpaid
+          ? { id: unpaid.id, number: formatInvoiceNumber(Number(unpaid.number)) }
+          : null,
       },
-    });
-    return toSubscription(applied.row);
+    ],
   });
+  await recordAudit(ctx, trx, {
+    tenantId,
+    actor,
+    action: "subscription.delete",
+    target: { type: "subscription", id },
+    details: {
+      skuPartNumber: product.skuPartNumber,
+      deprovisionDateTime: applied.next?.at.toISOString() ?? null,
+    },
+  });
+  return toSubscription(applied.row);
 }
 
 /**

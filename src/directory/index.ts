@@ -22,6 +22,15 @@ export {
   listApplicationsWithRole,
   removeApplicationRole,
 } from "./application-role.service.js";
+export {
+  type AfterIdBatch,
+  type ClosureBatch,
+  deleteApplicationsForClosure,
+  deleteUsersForClosure,
+  disableMfaForClosure,
+  listRecycleBinUserIds,
+  purgeUsersForClosure,
+} from "./closure-batches.service.js";
 export { loadTenant, requirePermission } from "./directory-access.js";
 export { directoryJobHandlers } from "./directory-job-handlers.js";
 export { JOB_COMPLETE_SYNC_OFF, JOB_PURGE_USER } from "./directory-jobs.js";
@@ -69,6 +78,7 @@ export {
   getSyncState,
   type SyncState,
   turnOffSync,
+  turnOffSyncIn,
   turnOnSync,
 } from "./sync.service.js";
 export type { Tenant, TenantState } from "./tenant.js";

@@ -119,7 +119,11 @@ export async function bulkDeleteUsers(
   return { value: results, deleted, failed: results.length - deleted };
 }
 
-async function deleteBatch(
+/**
+ * One batch in the caller's transaction. `duringClosure`: the guided closure deletes users of a
+ * tenant it froze itself; everyone else is refused while the tenant is frozen.
+ */
+export async function deleteBatch(
   ctx: AppContext,
   trx: Trx,
   actor: Actor,
@@ -127,6 +131,7 @@ async function deleteBatch(
   references: readonly string[],
   keepId: string | null,
   seen: Set<string>,
+  options: { duringClosure?: boolean } = {},
 ): Promise<BulkItemResult[]> {
   const tenant = await loadTenant(trx, actor, tenantId, {
     forUpdate: true,
@@ -135,7 +140,7 @@ async function deleteBatch(
   const resolved = await resolveActor(trx, actor, tenantId);
   // The caller needs the right at all before any per-item rule is worth checking.
   assertAllowed(resolved, "users.manage", { isAdmin: false });
-  const frozen = tenantWriteBlocker(tenant);
+  const frozen = options.duringClosure ? null : tenantWriteBlocker(tenant);
   if (frozen) throw frozen;
 
   const byId = new Map(

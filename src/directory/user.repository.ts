@@ -291,3 +291,54 @@ export async function findActingUserRoles(
     roleTemplateIds: rows.flatMap((r) => (r.role_template_id === null ? [] : [r.role_template_id])),
   };
 }
+
+/** Ids of users in the recycle bin, oldest id first. */
+export async function listDeletedUserIds(
+  db: Executor,
+  tenantId: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("app_user")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", "is not", null)
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Live users other than `exceptIds` whose per-user MFA is not off, after `afterId`. */
+export async function listMfaOnUserIdsAfter(
+  db: Executor,
+  tenantId: string,
+  options: { afterId: string | null; exceptIds: readonly string[]; limit: number },
+): Promise<string[]> {
+  let q = db
+    .selectFrom("app_user")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("deleted_at", "is", null)
+    .where("per_user_mfa_state", "!=", "disabled")
+    .where("id", "not in", options.exceptIds);
+  if (options.afterId) q = q.where("id", ">", options.afterId);
+  const rows = await q.orderBy("id").limit(options.limit).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function setMfaStateOfUsers(
+  db: Executor,
+  tenantId: string,
+  ids: readonly string[],
+  state: string,
+  at: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable("app_user")
+    .set({ per_user_mfa_state: state, updated_at: at })
+    .where("tenant_id", "=", tenantId)
+    .where("id", "in", ids)
+    .execute();
+}

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from "fastify";
 import type { AppContext } from "../shared/app-context.js";
 import { applicationsRoutes } from "./applications.routes.js";
+import { auditLogsRoutes } from "./audit-logs.routes.js";
 import { authRoutes } from "./auth.routes.js";
 import { batchRoutes } from "./batch.routes.js";
 import { billingPaymentsRoutes } from "./billing-payments.routes.js";
 import { billingProductsRoutes } from "./billing-products.routes.js";
 import { billingSubscriptionsRoutes } from "./billing-subscriptions.routes.js";
 import { closureRoutes } from "./closure.routes.js";
+import { closureOperationRoutes } from "./closure-operation.routes.js";
 import { contentRoutes } from "./content.routes.js";
 import { deletedItemsRoutes } from "./deleted-items.routes.js";
 import { directoryRolesRoutes } from "./directory-roles.routes.js";
@@ -36,5 +38,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(billingSubscriptionsRoutes(ctx));
   await app.register(licensesRoutes(ctx));
   await app.register(closureRoutes(ctx));
+  await app.register(closureOperationRoutes(ctx));
   await app.register(contentRoutes(ctx));
+  await app.register(auditLogsRoutes(ctx));
 }

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { authenticateAccessToken, type Session, type SessionKind } from "../security/index.js";
 import type { Actor } from "../shared/actor.js";
+import { findClosedTenantReader } from "../closure/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { AppError, forbidden } from "../shared/app-error.js";
 
@@ -13,8 +14,12 @@ export interface RequestAuth {
 declare module "fastify" {
   interface FastifyRequest {
     auth: RequestAuth | null;
+    /** Set instead of `auth` on the routes that accept a deleted tenant's closing admin. */
+    closedTenantReader: ClosedTenantReader | null;
   }
 }
+
+type ClosedTenantReader = NonNullable<Awaited<ReturnType<typeof findClosedTenantReader>>>;
 
 export interface AuthenticateOptions {
   /**
@@ -22,6 +27,11 @@ export interface AuthenticateOptions {
    * method, password-change sessions only change the password (SPEC §2).
    */
   allow?: readonly SessionKind[];
+  /**
+   * The closure's status and certificate routes: after the tenant is deleted the closing admin's
+   * token still reads them for 7 days (SPEC §6); every other route answers it 401.
+   */
+  allowClosedTenantReader?: boolean;
 }
 
 /**
@@ -39,7 +49,16 @@ export function authenticate(ctx: AppContext, options: AuthenticateOptions = {})
         "Access token is empty: send Authorization: Bearer <token> (POST /auth/signin gives one).",
       );
     }
-    const session = await authenticateAccessToken(ctx, match[1]);
+    const token = match[1];
+    const session = await authenticateAccessToken(ctx, token).catch(async (error: unknown) => {
+      const reader = options.allowClosedTenantReader
+        ? await findClosedTenantReader(ctx, token)
+        : undefined;
+      if (!reader) throw error;
+      request.closedTenantReader = reader;
+      return null;
+    });
+    if (session === null) return;
     if (session.kind !== "full" && !options.allow?.includes(session.kind)) {
       throw forbidden(
         session.kind === "mfaRegistration"

@@ -9,6 +9,7 @@ import { registerApiRoutes } from "./api-routes.js";
 import { redactCardNumbersInUrl, registerCardNumberGuard } from "./card-number-guard.js";
 import { registerErrorHandling } from "./error-handler.js";
 import { healthRoutes } from "./health.routes.js";
+import { signingKeysRoutes } from "./signing-keys.routes.js";
 import { registerOpenApi } from "./openapi.js";
 import { registerRateLimit } from "./rate-limit.js";
 import { resolveRequestId } from "./request-id.js";
@@ -52,6 +53,7 @@ export async function buildServer(
     reply.header("client-request-id", request.id);
   });
   app.decorateRequest("auth", null);
+  app.decorateRequest("closedTenantReader", null);
   registerCardNumberGuard(app);
   registerErrorHandling(app, ctx.clock);
   registerValidation(app);
@@ -60,6 +62,7 @@ export async function buildServer(
   // First: the OpenAPI document collects the routes registered after it.
   await registerOpenApi(app);
   await app.register(healthRoutes(ctx));
+  await app.register(signingKeysRoutes(ctx));
   await registerApiRoutes(app, ctx);
   return app;
 }

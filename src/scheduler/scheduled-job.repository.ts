@@ -37,6 +37,18 @@ export async function deleteJobByKey(db: Executor, key: JobKeyColumns): Promise<
     .execute();
 }
 
+export async function deleteJobsByKeys(
+  db: Executor,
+  keys: { tenant_id: string; kind: string; job_keys: readonly string[] },
+): Promise<void> {
+  await db
+    .deleteFrom("scheduled_job")
+    .where("tenant_id", "=", keys.tenant_id)
+    .where("kind", "=", keys.kind)
+    .where("job_key", "in", keys.job_keys)
+    .execute();
+}
+
 export async function selectJobByKey(
   db: Executor,
   key: JobKeyColumns,

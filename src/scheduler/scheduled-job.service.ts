@@ -8,7 +8,7 @@ import {
   type ScheduleJobInput,
   toScheduledJob,
 } from "./scheduled-job.js";
-import { deleteJobByKey, selectJobByKey, upsertJob } from "./scheduled-job.repository.js";
+import { deleteJobByKey, deleteJobsByKeys, selectJobByKey, upsertJob } from "./scheduled-job.repository.js";
 
 /**
  * Records due work. Call it inside the transaction of the change that needs the work, so the job
@@ -38,6 +38,15 @@ export async function scheduleJob(
 /** Removes the job if it exists; a job already running finishes (its run holds the row). */
 export async function cancelJob(trx: Executor, ref: JobRef): Promise<void> {
   await deleteJobByKey(trx, keyColumns(ref));
+}
+
+/** Removes the jobs of one kind with these keys (bulk work cancelling what it made moot). */
+export async function cancelJobs(
+  trx: Executor,
+  ref: { tenantId: string; kind: string; keys: readonly string[] },
+): Promise<void> {
+  if (ref.keys.length === 0) return;
+  await deleteJobsByKeys(trx, { tenant_id: ref.tenantId, kind: ref.kind, job_keys: ref.keys });
 }
 
 /** The pending job, or undefined when none is scheduled (or it has run). */

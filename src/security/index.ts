@@ -65,3 +65,4 @@ export {
   totpStep,
   totpUri,
 } from "./totp.js";
+export { hashToken } from "./session.js";

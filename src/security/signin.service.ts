@@ -5,7 +5,10 @@ import {
   findUserRowByUpnKey,
   type UserRow,
 } from "../directory/user.repository.js";
+import { ROLES } from "../directory/role.js";
+import { findRoleTemplateIdsOfUsers } from "../directory/role.repository.js";
 import type { Actor } from "../shared/actor.js";
+import { blocked } from "../shared/app-error.js";
 import type { AppContext } from "../shared/app-context.js";
 import type { Executor } from "../store/database.js";
 import { insertMfaChallenge } from "./mfa-challenge.repository.js";
@@ -65,6 +68,7 @@ export async function signIn(ctx: AppContext, input: SignInInput): Promise<SignI
     // a password changed or an account disabled since the check above wins.
     const row = await findUserRowById(trx, user.tenant_id, user.id);
     if (!usable(row) || row.password_hash !== user.password_hash) throw invalidCredentials();
+    if (tenant?.state === "closing") await assertMaySignInWhileClosing(trx, row);
     return continueSignIn(ctx, trx, row, {
       sourceAddress: input.sourceAddress,
       requestId: input.requestId,
@@ -208,6 +212,20 @@ export async function signOut(
       target: { type: session.subjectType, id: session.subjectId },
     });
   });
+}
+
+/**
+ * While the guided closure runs the organization is frozen and only its Global Administrators may
+ * sign in (to follow or cancel the closure); everyone else is told why (SPEC §6). The password was
+ * right, so the refusal reveals nothing the caller did not know.
+ */
+async function assertMaySignInWhileClosing(trx: Executor, row: UserRow): Promise<void> {
+  const roles = await findRoleTemplateIdsOfUsers(trx, row.tenant_id, [row.id]);
+  if (roles.get(row.id)?.includes(ROLES.globalAdministrator.roleTemplateId)) return;
+  throw blocked(
+    "TENANT_CLOSING",
+    "This organization is being closed: only its Global Administrators can sign in until the closure is cancelled.",
+  );
 }
 
 /** Who may sign in: an enabled user in the directory (not the recycle bin) of a live organization. */

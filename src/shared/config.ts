@@ -42,6 +42,16 @@ export interface Config {
    * default 4 MiB. Larger uploads are refused with 413.
    */
   maxFileBytes: number;
+  /**
+   * How long the guided closure waits before its irreversible phase, while any Global
+   * Administrator may cancel it (SPEC §6); `TENANTRY_CLOSURE_COOLING_OFF` seconds, default 24 h.
+   */
+  closureCoolingOffMs: number;
+  /**
+   * How long a process's claim on closure work holds without being renewed; a dead process's work
+   * is taken over after it (SPEC §7). `TENANTRY_LEASE_SECONDS`, default 30.
+   */
+  leaseMs: number;
 }
 
 /** More server processes than this is a typo, not a deployment. */
@@ -53,6 +63,8 @@ export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024;
 
 export const DEFAULT_SYNC_OFF_DELAY_SECONDS = 3600;
 export const DEFAULT_DEPROVISION_DELAY_SECONDS = 259_200;
+export const DEFAULT_CLOSURE_COOLING_OFF_SECONDS = 86_400;
+export const DEFAULT_LEASE_SECONDS = 30;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -70,6 +82,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: readPositive(env, "TENANTRY_RATE_LIMIT", 6000),
     workers: readWorkers(env),
     maxFileBytes: readMaxFileBytes(env),
+    closureCoolingOffMs:
+      readSeconds(env, "TENANTRY_CLOSURE_COOLING_OFF", DEFAULT_CLOSURE_COOLING_OFF_SECONDS) * 1000,
+    leaseMs: readPositive(env, "TENANTRY_LEASE_SECONDS", DEFAULT_LEASE_SECONDS) * 1000,
   };
 }
 

@@ -119,3 +119,54 @@ export async function listForeignKeyEdges(
           where m.type = 'table'`.execute(db);
   return rows.rows.map((r) => ({ child: r.child, parent: r.parent }));
 }
+
+/**
+ * After rows were erased (SPEC §6), leaves no trace of them in the planner's statistics or, on
+ * PostgreSQL, in dead row versions. SQLite samples index keys into `sqlite_stat4` (counts into
+ * `sqlite_stat1`), written only by `ANALYZE` and `PRAGMA optimize`: when those tables exist, the
+ * erased tables' entries are deleted and the tables analyzed again, so the planner keeps
+ * statistics of what remains; when statistics were never gathered, none are created and plans
+ * stay as they were. PostgreSQL: `VACUUM (ANALYZE)` removes the dead row versions (and their
+ * index entries) from every view — queries, `pg_dump`, `pg_statistic` — and makes their space
+ * reusable; it does not overwrite their bytes in the table and index files or in `pg_wal` (only
+ * `VACUUM FULL`, which locks the table for every tenant, rewrites the files). `db` must be the
+ * database, not a transaction: VACUUM cannot run in one.
+ */
+export async function reclaimErasedRows(
+  db: Executor,
+  engine: Engine,
+  tables: readonly string[],
+): Promise<void> {
+  if (tables.length === 0) return;
+  if (engine === "postgres") {
+    await sql`vacuum (analyze) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db);
+    return;
+  }
+  const present = await sql<{ name: string }>`select name from sqlite_master
+    where type = 'table' and name in ('sqlite_stat1', 'sqlite_stat4')`.execute(db);
+  if (present.rows.length === 0) return;
+  for (const { name } of present.rows) {
+    await sql`delete from ${sql.table(name)} where tbl in (${sql.join([...tables])})`.execute(db);
+  }
+  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+}
+
+/**
+ * SQLite: copies every page of the write-ahead log into the database file and truncates the log
+ * to zero bytes (`wal_checkpoint(TRUNCATE)`), so no page image from before an erasure stays in
+ * the `-wal` file. Resolves `false` when another connection kept it from completing (a reader on
+ * an older snapshot or a writer, in another process, beyond `busy_timeout`); the caller may try
+ * again. PostgreSQL: nothing to do (its log belongs to the server), resolves `true`.
+ */
+export async function truncateWriteAheadLog(db: Executor, engine: Engine): Promise<boolean> {
+  if (engine === "postgres") return true;
+  try {
+    const result = await sql<{
+      busy: number;
+    }>`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+    return result.rows[0]?.busy === 0;
+  } catch (error) {
+    if ((error as { code?: unknown } | null)?.code === "SQLITE_BUSY") return false;
+    throw error;
+  }
+}

@@ -74,6 +74,9 @@ function openSqlite(file: string): Store {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
+  // Erased means gone from the file (SPEC §6): deleted rows and freed pages are overwritten with
+  // zeros instead of lingering until reused. Per connection, so set on every one from creation.
+  sqlite.pragma("secure_delete = ON");
   const db = new Kysely<Database>({
     dialect: new FifoSqliteDialect({ database: withBooleanParameters(sqlite) }),
   });

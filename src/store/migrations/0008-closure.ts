@@ -35,6 +35,7 @@ export function closureMigration(engine: Engine) {
         .addColumn("cooling_off_until", "text")
         .addColumn("lease_owner", "text")
         .addColumn("lease_expires_at", "text")
+        .addColumn("blockers", "text", (c) => c.notNull())
         .addColumn("error", "text")
         .addColumn("export_sha256", "text")
         .addColumn("export_bytes", "integer")
