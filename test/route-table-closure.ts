@@ -1,3 +1,4 @@
+import { ClosureWorker, SimulatedCrash } from "../src/closure/index.js";
 import { restoreUser } from "../src/directory/index.js";
 import { OPERATOR } from "./directory-fixtures.js";
 import { type Caller, type RouteAccess, type RouteEnv, route } from "./route-targets.js";
@@ -78,4 +79,36 @@ export const CLOSURE_ROUTES: readonly RouteAccess[] = [
     allowed: [GA],
     body: (_, { org }) => ({ confirmDomain: org.domain }),
   }),
+  // The guided closure: started (freezing the table's tenant), read, its archive made by a worker
+  // that then stops as if killed, downloaded, and cancelled again — so later rows find the tenant
+  // as it was (nothing but the archive was done).
+  route({
+    method: "POST",
+    path: PATH,
+    status: 202,
+    allowed: [GA],
+    body: (_, { org }) => ({ confirmDomain: org.domain, reason: "other" }),
+  }),
+  route({ method: "GET", path: PATH, status: 200, allowed: [GA] }),
+  route({
+    method: "GET",
+    path: `${PATH}/export`,
+    status: 200,
+    allowed: [GA],
+    fresh: makeArchiveOnly,
+  }),
+  route({ method: "GET", path: `${PATH}/certificate`, status: 404, allowed: [GA] }),
+  route({ method: "POST", path: `${PATH}/cancel`, status: 200, allowed: [GA] }),
 ];
+
+/** Runs the open closure's first step (the export) and stops its worker before the next. */
+async function makeArchiveOnly({ t }: RouteEnv): Promise<void> {
+  const worker = new ClosureWorker(t, {
+    faultPoint: (point) => {
+      if (point === "turnOffSync:before") throw new SimulatedCrash(point);
+    },
+  });
+  await worker.runUntilIdle().catch((error: unknown) => {
+    if (!(error instanceof SimulatedCrash)) throw error;
+  });
+}

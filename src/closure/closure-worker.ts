@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import os from "node:os";
 import type { Transaction } from "kysely";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
@@ -23,7 +24,7 @@ import {
 } from "./guided-closure.repository.js";
 
 export interface ClosureWorkerOptions {
-  /** Names this process in leases; default a random id. */
+  /** Names this worker in leases; default `<host>:<pid>:<random>`, so operators see who holds it. */
   owner?: string;
   /** Overrides `TENANTRY_LEASE_SECONDS`. */
   leaseMs?: number;
@@ -74,7 +75,7 @@ export class ClosureWorker {
     private readonly ctx: AppContext,
     private readonly options: ClosureWorkerOptions = {},
   ) {
-    this.owner = options.owner ?? `worker-${crypto.randomUUID()}`;
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomUUID()}`;
     this.leaseMs = options.leaseMs ?? ctx.config.leaseMs;
     this.batchSize = Math.max(1, options.batchSize ?? 1000);
     this.pollMs = options.pollMs ?? ctx.config.schedulerPollMs;
