@@ -4,6 +4,7 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { blocked, invalid } from "../shared/app-error.js";
 import type { Executor } from "../store/database.js";
+import { compactAfterErasure } from "../store/erasure.js";
 import {
   type Engine,
   listForeignKeyEdges,
@@ -90,7 +91,7 @@ export async function runDeleteTenantStep(
       { field: "confirmDomain" },
     );
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  const result = await ctx.db.transaction().execute(async (trx) => {
     const tenant = await loadTenant(trx, actor, tenantId, {
       forUpdate: true,
       rowLocks: supportsRowLocks(ctx.engine),
@@ -127,4 +128,12 @@ export async function runDeleteTenantStep(
     await markTenantDeleted(trx, tenantId, now.toISOString());
     return { step: "deleteTenant" as const, value: [{ id: tenantId, outcome: "ok" as const }] };
   });
+  // The rows are gone; make them unrecoverable from the database files too (issue 7). A failure
+  // here (another process holding the SQLite log) is logged: the next erasure compacts again.
+  try {
+    await compactAfterErasure(ctx.db, ctx.engine, await tenantOwnedTables(ctx.db, ctx.engine));
+  } catch (error) {
+    ctx.log.warn({ err: error, tenantId }, "compaction after the tenant's erasure failed");
+  }
+  return result;
 }

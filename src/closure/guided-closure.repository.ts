@@ -1,5 +1,6 @@
 import { sql, type Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
+import { type Engine, rowLocator } from "../store/engine.js";
 import type {
   ClosureOperationTable,
   ClosureReaderTokenTable,
@@ -271,9 +272,9 @@ export async function deleteTenantRowsBatch(
   table: string,
   tenantId: string,
   limit: number,
-  engine: "sqlite" | "postgres",
+  engine: Engine,
 ): Promise<number> {
-  const locator = engine === "postgres" ? sql.raw("ctid") : sql.raw("rowid");
+  const locator = rowLocator(engine);
   const result =
     await sql`delete from ${sql.table(table)} where ${locator} in (select ${locator} from ${sql.table(table)} where tenant_id = ${tenantId} limit ${limit})`.execute(
       db,

@@ -170,3 +170,12 @@ export async function truncateWriteAheadLog(db: Executor, engine: Engine): Promi
     throw error;
   }
 }
+
+/**
+ * A column that names one physical row of any table, whatever its key: `rowid` on SQLite, `ctid`
+ * on PostgreSQL. For deleting a bounded batch of a tenant's rows from tables with different keys
+ * (`delete … where <locator> in (select <locator> … limit n)`).
+ */
+export function rowLocator(engine: Engine) {
+  return sql.raw(engine === "postgres" ? "ctid" : "rowid");
+}
