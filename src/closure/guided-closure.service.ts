@@ -15,11 +15,13 @@ import { exportDownload } from "./closure-export.service.js";
 import { authorizeClosure, CLOSURE_ERROR } from "./closure-access.js";
 import {
   type ClosureOperationView,
+  type ClosureState,
   closureIrreversible,
   closureNotFound,
   GUIDED_CLOSURE_ERROR,
   GUIDED_STEPS,
   isIrreversible,
+  OPEN_STATES,
   READER_TOKEN_LIFETIME_MS,
   toOperationView,
 } from "./guided-closure.js";
@@ -228,10 +230,6 @@ export async function cancelGuidedClosure(
   tenantId: string,
 ): Promise<ClosureOperationView> {
   return ctx.db.transaction().execute(async (trx) => {
-    await loadTenant(trx, actor, tenantId, {
-      forUpdate: true,
-      rowLocks: supportsRowLocks(ctx.engine),
-    });
     const caller = await authorizeClosure(trx, actor, tenantId);
     const open = await findOpenOperation(trx, tenantId);
     if (!open) {
@@ -245,7 +243,13 @@ export async function cancelGuidedClosure(
       supportsRowLocks(ctx.engine),
     );
     if (!row) throw closureNotFound();
+    if (!OPEN_STATES.includes(row.state as ClosureState)) throw invalidState(row.state);
     if (isIrreversible(row.step)) throw closureIrreversible();
+    // The operation row first, then the tenant's: the worker's batches lock in this order too.
+    await loadTenant(trx, actor, tenantId, {
+      forUpdate: true,
+      rowLocks: supportsRowLocks(ctx.engine),
+    });
     const now = ctx.clock.now().toISOString();
     await updateOperation(
       trx,
