@@ -182,6 +182,13 @@ export class ClosureWorker {
   ): Promise<ClosureOperationTable | "yield"> {
     this.fault(`${step}:before`);
     if (step === "export") {
+      await this.inLease(operation, async (trx, current) => {
+        const key = { tenantId: current.tenant_id, operationId: current.id, step };
+        const progress = await findProgress(trx, key);
+        if (progress?.started_at === null) {
+          await updateProgress(trx, key, { started_at: this.ctx.clock.now().toISOString() });
+        }
+      });
       const summary = await runExportStep(this.ctx, operation, {
         holdLease: () => this.extendLease(operation),
         fault: (point) => this.fault(point),
