@@ -6,9 +6,14 @@ import type { Database } from "../store/database.js";
 import { compactAfterErasure } from "../store/erasure.js";
 import { findTenantRecord } from "./closure.repository.js";
 import type { ClosureOperationTable } from "./closure.table.js";
-import { erasableTables } from "./closure-erase.js";
+import { tablesToCompact } from "./closure-erase.js";
 import { GUIDED_CLOSURE_ERROR } from "./guided-closure.js";
-import { listProgress, updateOperation, updateProgress } from "./guided-closure.repository.js";
+import {
+  findProgress,
+  listProgress,
+  updateOperation,
+  updateProgress,
+} from "./guided-closure.repository.js";
 import { notFound } from "../shared/app-error.js";
 
 export const CERTIFICATE_KIND = "tenantry.deletionCertificate";
@@ -28,7 +33,15 @@ export async function runSignCertificateStep(
     ) => Promise<void>;
   },
 ): Promise<void> {
-  await compactAfterErasure(ctx.db, ctx.engine, await erasableTables(ctx.db, ctx.engine));
+  // Recorded first, so that the compaction's time shows in the step.
+  await hooks.inTransaction(async (trx, current) => {
+    const key = { tenantId: current.tenant_id, operationId: current.id, step: "signCertificate" };
+    const progress = await findProgress(trx, key);
+    if (progress?.started_at === null) {
+      await updateProgress(trx, key, { started_at: ctx.clock.now().toISOString(), total: 1 });
+    }
+  });
+  await compactAfterErasure(ctx.db, ctx.engine, await tablesToCompact(ctx.db, ctx.engine));
   await hooks.inTransaction(async (trx, current) => {
     const now = ctx.clock.now().toISOString();
     const tenantId = current.tenant_id;
@@ -36,7 +49,7 @@ export async function runSignCertificateStep(
     await updateProgress(
       trx,
       { ...key, step: "signCertificate" },
-      { started_at: now, finished_at: now, done: 1, total: 1 },
+      { finished_at: now, done: 1, total: 1 },
     );
     const progress = await listProgress(trx, key);
     const tenant = await findTenantRecord(trx, tenantId);

@@ -131,7 +131,9 @@ export async function runDeleteTenantStep(
   // The rows are gone; make them unrecoverable from the database files too (issue 7). A failure
   // here (another process holding the SQLite log) is logged: the next erasure compacts again.
   try {
-    await compactAfterErasure(ctx.db, ctx.engine, await tenantOwnedTables(ctx.db, ctx.engine));
+    const rewritten = ["audit_key", "tenant"];
+    const tables = [...(await tenantOwnedTables(ctx.db, ctx.engine)), ...rewritten];
+    await compactAfterErasure(ctx.db, ctx.engine, tables);
   } catch (error) {
     ctx.log.warn({ err: error, tenantId }, "compaction after the tenant's erasure failed");
   }

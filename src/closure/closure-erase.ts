@@ -52,6 +52,17 @@ export function erasableTables(db: Executor, engine: Engine): Promise<string[]> 
   return tenantOwnedTables(db, engine);
 }
 
+/**
+ * Kept tables whose rows the erasure rewrote: the shredded key's old row version, the cleared
+ * feedback, the tenant row. Compacted with the erased tables so no old version survives.
+ */
+export const REWRITTEN_KEPT_TABLES = ["audit_key", "closure_operation", "tenant"];
+
+/** Everything the compaction after an erasure must cover. */
+export async function tablesToCompact(db: Executor, engine: Engine): Promise<string[]> {
+  return [...(await erasableTables(db, engine)), ...REWRITTEN_KEPT_TABLES];
+}
+
 async function beginErasure(sc: StepBatchContext): Promise<StepBatchResult> {
   const { trx, ctx, operation } = sc;
   const tenantId = operation.tenant_id;

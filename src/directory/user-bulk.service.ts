@@ -1,5 +1,5 @@
 import { recordAudit } from "../audit/index.js";
-import { scheduleJob } from "../scheduler/index.js";
+import { scheduleJobs } from "../scheduler/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { forbidden, invalid } from "../shared/app-error.js";
@@ -209,13 +209,17 @@ export async function deleteBatch(
   }
   const now = ctx.clock.now();
   await softDeleteUserRows(trx, tenantId, deletable, now.toISOString());
-  for (const id of deletable) {
-    await scheduleJob(
-      trx,
-      { tenantId, kind: JOB_PURGE_USER, key: id, dueAt: purgeDueAt(now), payload: { userId: id } },
-      now,
-    );
-  }
+  await scheduleJobs(
+    trx,
+    deletable.map((id) => ({
+      tenantId,
+      kind: JOB_PURGE_USER,
+      key: id,
+      dueAt: purgeDueAt(now),
+      payload: { userId: id },
+    })),
+    now,
+  );
   await recordAudit(ctx, trx, {
     tenantId,
     actor,

@@ -28,6 +28,24 @@ export async function upsertJob(db: Executor, row: ScheduledJobTable): Promise<v
     .execute();
 }
 
+/** `upsertJob` for many rows in one statement (keys distinct within the call). */
+export async function upsertJobs(db: Executor, rows: readonly ScheduledJobTable[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .insertInto("scheduled_job")
+    .values([...rows])
+    .onConflict((oc) =>
+      oc.columns(["tenant_id", "kind", "job_key"]).doUpdateSet((eb) => ({
+        id: eb.ref("excluded.id"),
+        due_at: eb.ref("excluded.due_at"),
+        payload: eb.ref("excluded.payload"),
+        attempts: 0,
+        last_error: null,
+      })),
+    )
+    .execute();
+}
+
 export async function deleteJobByKey(db: Executor, key: JobKeyColumns): Promise<void> {
   await db
     .deleteFrom("scheduled_job")

@@ -8,7 +8,13 @@ import {
   type ScheduleJobInput,
   toScheduledJob,
 } from "./scheduled-job.js";
-import { deleteJobByKey, deleteJobsByKeys, selectJobByKey, upsertJob } from "./scheduled-job.repository.js";
+import {
+  deleteJobByKey,
+  deleteJobsByKeys,
+  selectJobByKey,
+  upsertJob,
+  upsertJobs,
+} from "./scheduled-job.repository.js";
 
 /**
  * Records due work. Call it inside the transaction of the change that needs the work, so the job
@@ -34,6 +40,32 @@ export async function scheduleJob(
     created_at: toIso(now),
   });
 }
+
+/** `scheduleJob` for many jobs at once (bulk work), in one statement per 500 jobs. */
+export async function scheduleJobs(
+  trx: Executor,
+  inputs: readonly ScheduleJobInput[],
+  now: Date,
+): Promise<void> {
+  for (const input of inputs) assertSchedulable(input);
+  const rows = inputs.map((input) => ({
+    tenant_id: input.tenantId,
+    id: newId(),
+    kind: input.kind,
+    job_key: input.key,
+    due_at: toIso(input.dueAt),
+    payload: JSON.stringify(input.payload ?? {}),
+    attempts: 0,
+    last_error: null,
+    created_at: toIso(now),
+  }));
+  for (let i = 0; i < rows.length; i += JOBS_PER_STATEMENT) {
+    await upsertJobs(trx, rows.slice(i, i + JOBS_PER_STATEMENT));
+  }
+}
+
+/** SQLite binds at most 32,766 parameters per statement; 9 columns × 500 stays well below. */
+const JOBS_PER_STATEMENT = 500;
 
 /** Removes the job if it exists; a job already running finishes (its run holds the row). */
 export async function cancelJob(trx: Executor, ref: JobRef): Promise<void> {
