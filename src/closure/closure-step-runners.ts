@@ -11,7 +11,7 @@ import {
   syncStatus,
   turnOffSyncIn,
 } from "../directory/index.js";
-import { contentTotals } from "../content/index.js";
+import { deleteContentOfUsers } from "../content/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import type { Transaction } from "kysely";
@@ -304,8 +304,8 @@ const purgeRecycleBin: StepRunner = {
     }
     const ids = await listRecycleBinUserIds(sc.trx, tenantId(sc), sc.batchSize);
     if (ids.length === 0) return { done: 0, cursor: null, finished: true };
-    // Counted before: their mail and files go with them (cascade).
-    const content = await contentTotals(sc.trx, tenantId(sc), ids);
+    // Their mail and files first, set-based (the cascade would go row by row).
+    const content = await deleteContentOfUsers(sc.trx, tenantId(sc), ids);
     await purgeUsersForClosure(sc.ctx, sc.trx, sc.actor, tenantId(sc), ids);
     return {
       done: ids.length,

@@ -2,7 +2,11 @@
 // Transport (src/http, src/cli) and other areas (closure) import from here only.
 export type { ContentTables } from "./content.table.js";
 export { type ContentOwnerRef, authorizeContentOwner } from "./content-access.js";
-export { type ContentTotals, contentTotals } from "./content-totals.repository.js";
+export {
+  type ContentTotals,
+  contentTotals,
+  deleteContentOfUsers,
+} from "./content-totals.repository.js";
 export {
   DEFAULT_CONTENT_TYPE,
   DRIVE_ITEM_ERROR,
