@@ -1,12 +1,30 @@
 /**
- * The backup archive's format and its pure rules (SPEC §6 "Backup export", issue 7): one tar.gz of
- * JSON Lines parts and raw file bytes, ending with `manifest.json` that lists every other entry
- * with its size and SHA-256. No I/O here.
+ * The backup archive's format and its pure rules (SPEC §6 "Backup export", issue 7). No I/O here.
+ *
+ * Layout, version 2: one tar.gz whose entries are, in order,
+ * - `organization.json`, then JSON Lines parts of role assignments, users, groups, group members,
+ *   applications, subscriptions, license assignments, payment methods, invoices, payments,
+ *   credits and the audit log (`users/part-00001.jsonl`, …);
+ * - every user's content: `content/<userId>/messages/part-NNNNN.jsonl`, then
+ *   `content/<userId>/files/part-NNNNN.jsonl` (metadata), each followed by the bytes of the files it
+ *   lists as plain files, `content/<userId>/files/<itemId>`, so a file can be restored by hand
+ *   with any tar tool (the metadata part gives its path, name and type);
+ * - the manifest in two levels, written as the archive goes so that memory stays flat however
+ *   large the tenant: after every MANIFEST_PART_ENTRIES entries (and once before the end) a part
+ *   `manifest/part-NNNNN.jsonl` lists `{path, bytes, sha256}` of the entries written since the
+ *   previous manifest part, in archive order; last, `manifest.json` lists every manifest part with
+ *   its own size and SHA-256 and the totals. Every entry's hash is thus covered by `manifest.json`,
+ *   through the part that lists it; `sha256sum` of an extracted entry can be compared by hand.
+ *
+ * A reader checks the archive one segment at a time (the entries since the last manifest part),
+ * so verification holds one segment, never the whole list.
  */
 
 export const EXPORT_FORMAT = "tenantry-export";
-export const EXPORT_VERSION = 1;
+export const EXPORT_VERSION = 2;
 export const MANIFEST_PATH = "manifest.json";
+/** Manifest parts: `manifest/part-00001.jsonl`, … */
+export const MANIFEST_PART_PREFIX = "manifest";
 
 /**
  * A JSON Lines part holds at most this many rows and closes once it passes this many bytes, so
@@ -14,6 +32,8 @@ export const MANIFEST_PATH = "manifest.json";
  */
 export const PART_MAX_ROWS = 1000;
 export const PART_MAX_BYTES = 8 * 1024 * 1024;
+/** Entries listed per manifest part (a line is ~170 bytes, so a part stays well under 1 MB). */
+export const MANIFEST_PART_ENTRIES = PART_MAX_ROWS;
 
 export const BACKUP_ERROR = {
   /** `export verify` found problems (the CLI's non-zero exit). */
@@ -32,6 +52,12 @@ export interface ManifestEntry {
   sha256: string;
 }
 
+/** A manifest part as `manifest.json` lists it: the part's own size and hash, and its lines. */
+export interface ManifestPart extends ManifestEntry {
+  /** Entries the part lists. */
+  entries: number;
+}
+
 export interface ExportManifest {
   format: typeof EXPORT_FORMAT;
   version: typeof EXPORT_VERSION;
@@ -39,8 +65,12 @@ export interface ExportManifest {
   createdDateTime: string;
   /** Rows (or files) per kind, e.g. `{users: 12, messages: 40, driveItems: 3, …}`. */
   counts: Record<string, number>;
-  /** Every entry of the archive but the manifest itself, in archive order. */
-  entries: ManifestEntry[];
+  /** Entries the manifest parts list (every entry but the manifest parts and manifest.json). */
+  entries: number;
+  /** Their total size in bytes (uncompressed). */
+  bytes: number;
+  /** Every manifest part, in archive order; together they list every other entry. */
+  parts: ManifestPart[];
 }
 
 export interface ExportSummary {
@@ -128,82 +158,4 @@ export function rewriteDomain(
   if (at <= 0) return address;
   const from = address.slice(at + 1).toLowerCase();
   return sourceDomains.includes(from) ? `${address.slice(0, at)}@${domain}` : address;
-}
-
-/**
- * Parses `manifest.json`; a problem sentence instead when it is not this format's manifest. Checks
- * the shape only; the entries are compared with the archive by `compareWithManifest`.
- */
-export function parseManifest(data: Buffer): ExportManifest | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(data.toString("utf8"));
-  } catch {
-    return "manifest.json is not valid JSON.";
-  }
-  const m = value as Partial<ExportManifest> | null;
-  if (typeof m !== "object" || m === null || m.format !== EXPORT_FORMAT) {
-    return `manifest.json is not a ${EXPORT_FORMAT} manifest.`;
-  }
-  if (m.version !== EXPORT_VERSION) {
-    return `manifest.json has version ${String(m.version)}; this Tenantry reads version ${EXPORT_VERSION}.`;
-  }
-  const tenant = m.tenant;
-  if (
-    !tenant ||
-    typeof tenant.id !== "string" ||
-    typeof tenant.initialDomain !== "string" ||
-    typeof tenant.displayName !== "string"
-  ) {
-    return "manifest.json lacks the organization (tenant.id, displayName, initialDomain).";
-  }
-  if (!Array.isArray(m.entries) || !m.entries.every(isManifestEntry)) {
-    return "manifest.json lists its entries in an unexpected shape (path, bytes, sha256).";
-  }
-  return m as ExportManifest;
-}
-
-function isManifestEntry(value: unknown): value is ManifestEntry {
-  const e = value as Partial<ManifestEntry> | null;
-  return (
-    typeof e === "object" &&
-    e !== null &&
-    typeof e.path === "string" &&
-    Number.isSafeInteger(e.bytes) &&
-    typeof e.sha256 === "string" &&
-    /^[0-9a-f]{64}$/.test(e.sha256)
-  );
-}
-
-/**
- * Every difference between the manifest and what the archive held (`seen`: path → size and hash,
- * the manifest excluded), one sentence each: missing, unexpected, wrong size, wrong hash.
- */
-export function compareWithManifest(
-  manifest: ExportManifest,
-  seen: ReadonlyMap<string, { bytes: number; sha256: string }>,
-): string[] {
-  const problems: string[] = [];
-  const listed = new Set<string>();
-  for (const entry of manifest.entries) {
-    if (listed.has(entry.path)) {
-      problems.push(`${entry.path}: listed twice in the manifest.`);
-      continue;
-    }
-    listed.add(entry.path);
-    const actual = seen.get(entry.path);
-    if (!actual) {
-      problems.push(`${entry.path}: listed in the manifest but missing from the archive.`);
-    } else if (actual.bytes !== entry.bytes) {
-      problems.push(
-        `${entry.path}: ${actual.bytes} bytes in the archive, the manifest says ${entry.bytes}.`,
-      );
-    } else if (actual.sha256 !== entry.sha256) {
-      problems.push(`${entry.path}: SHA-256 differs from the manifest (the entry was changed).`);
-    }
-  }
-  for (const path of seen.keys()) {
-    if (!listed.has(path)) problems.push(`${path}: in the archive but not in the manifest.`);
-  }
-  return problems;
 }

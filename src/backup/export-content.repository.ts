@@ -4,8 +4,8 @@ import type { Executor } from "../store/database.js";
  * SQL of the export, content part. Messages are paged by the index
  * `(tenant_id, user_id, received_at, id)`: first their keys and sizes, then the full rows in
  * groups of bounded total size, so a page of large messages never sits in memory at once. Drive
- * items are paged by `(tenant_id, user_id, path_key)` without their bytes; the bytes are read one
- * file at a time.
+ * items are paged by `(tenant_id, user_id, path_key)` without their bytes; the bytes are read in
+ * groups of bounded total size too (one query per group, not per file).
  */
 
 export interface MessageKey {
@@ -91,16 +91,18 @@ export async function listDriveItemsPage(
 
 export type ExportDriveItemRow = Awaited<ReturnType<typeof listDriveItemsPage>>[number];
 
-export async function findDriveItemBytes(
+/** The bytes of the given files (ids of one page, grouped by size by the caller). */
+export async function findDriveItemContents(
   db: Executor,
   tenantId: string,
-  id: string,
-): Promise<Buffer | undefined> {
-  const row = await db
+  ids: readonly string[],
+): Promise<Map<string, Buffer>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
     .selectFrom("drive_item")
-    .select("content")
+    .select(["id", "content"])
     .where("tenant_id", "=", tenantId)
-    .where("id", "=", id)
-    .executeTakeFirst();
-  return row ? Buffer.from(row.content) : undefined;
+    .where("id", "in", ids)
+    .execute();
+  return new Map(rows.map((row) => [row.id, Buffer.from(row.content)]));
 }

@@ -3,7 +3,7 @@ import type { AppContext } from "../shared/app-context.js";
 import type { Executor } from "../store/database.js";
 import { PART_MAX_BYTES } from "./backup.js";
 import {
-  findDriveItemBytes,
+  findDriveItemContents,
   findMessagesByIds,
   listDriveItemsPage,
   listMessageKeysPage,
@@ -106,11 +106,18 @@ async function writeDriveItems(db: Executor, tenantId: string, add: AddEntry): P
         }
         for (const row of run) await owner.parts.add(toArchivedDriveItem(row));
         await owner.parts.flush();
-        for (const row of run) {
-          const bytes = await findDriveItemBytes(db, tenantId, row.id);
-          if (!bytes) continue;
-          await add(`content/${userId}/files/${row.id}`, bytes);
-          count += 1;
+        for (const group of groupBySize(run, (row) => Number(row.size_bytes))) {
+          const contents = await findDriveItemContents(
+            db,
+            tenantId,
+            group.map((row) => row.id),
+          );
+          for (const row of group) {
+            const bytes = contents.get(row.id);
+            if (!bytes) continue; // deleted since its metadata was read; the tenant is frozen
+            await add(`content/${userId}/files/${row.id}`, bytes);
+            count += 1;
+          }
         }
       }
     },

@@ -102,23 +102,31 @@ describe.each(TEST_ENGINES)("tenant export on %s", (engine) => {
   it("writes every kind of the tenant's data as entries the manifest lists with size and SHA-256", async () => {
     const { archive, summary } = await exportToBuffer(t, c.org.tenantId);
     const entries = await entriesOf(archive);
+    const described = (e: ArchiveEntry) => ({
+      path: e.path,
+      bytes: e.data.length,
+      sha256: createHash("sha256").update(e.data).digest("hex"),
+    });
     expect(summary.sha256).toBe(createHash("sha256").update(archive).digest("hex"));
     expect(summary.bytes).toBe(archive.length);
     expect(summary.entries).toBe(entries.length);
-    expect(entries.at(-1)?.path).toBe("manifest.json");
+    // A small tenant: its entries, one manifest part listing them, then manifest.json.
+    expect(entries.slice(-2).map((e) => e.path)).toEqual([
+      "manifest/part-00001.jsonl",
+      "manifest.json",
+    ]);
+    const listed = entries.slice(0, -2);
+    const part = entries.at(-2) as ArchiveEntry;
+    expect(jsonLines(part)).toEqual(listed.map(described));
     const manifest = JSON.parse(entries.at(-1)?.data.toString("utf8") ?? "");
     expect(manifest).toMatchObject({
       format: "tenantry-export",
-      version: 1,
+      version: 2,
       tenant: { id: c.org.tenantId, initialDomain: c.org.domain },
+      entries: listed.length,
+      bytes: listed.reduce((sum, e) => sum + e.data.length, 0),
     });
-    expect(manifest.entries).toEqual(
-      entries.slice(0, -1).map((e) => ({
-        path: e.path,
-        bytes: e.data.length,
-        sha256: createHash("sha256").update(e.data).digest("hex"),
-      })),
-    );
+    expect(manifest.parts).toEqual([{ ...described(part), entries: listed.length }]);
     const paths = entries.map((e) => e.path);
     const plainFile = entries.find((e) => e.data.equals(CONTENT.plainFile));
     expect(plainFile?.path).toMatch(new RegExp(`^content/${c.plain.id}/files/[0-9a-f-]{36}$`));

@@ -17,16 +17,17 @@ export interface WriteTenantExportOptions {
  * Streams the backup archive of one tenant (SPEC §6 "Backup export"): a tar.gz of
  * `organization.json`, JSON Lines parts of role assignments, users, groups, group members,
  * applications, subscriptions, license assignments, payment methods, invoices (with lines),
- * payments, credits and the audit log, every user's messages and files, and last `manifest.json`
- * with the size and SHA-256 of every other entry.
+ * payments, credits and the audit log, every user's messages and files, with the manifest in
+ * two levels (backup.ts, layout): `manifest/part-NNNNN.jsonl` after every 1,000 entries, listing
+ * their size and SHA-256, and last `manifest.json` listing the parts.
  *
  * Contract:
  * - Never a secret: no password hashes, TOTP secrets, recovery codes, session or reader tokens,
  *   application secrets (nor their hints), payment processor tokens or audit keys.
  * - Memory stays flat: rows are read in keyset pages of ~1,000, every entry is bounded
- *   (backup.ts PART_MAX_ROWS/PART_MAX_BYTES, one file's bytes), and each gzip chunk is awaited
- *   through `sink` before more is read. Only the manifest's list (path, size, hash per entry)
- *   grows with the archive.
+ *   (backup.ts PART_MAX_ROWS/PART_MAX_BYTES, one file's bytes), each gzip chunk is awaited
+ *   through `sink` before more is read, and the manifest is written as the archive goes (one
+ *   open part of 1,000 lines; one small record per part). bench/export-memory.ts measures it.
  * - Reads without a long transaction: the caller keeps the tenant frozen (the closure does) or
  *   accepts a backup of a tenant that changes meanwhile.
  * - `sha256`/`bytes` describe the archive exactly as `sink` received it.

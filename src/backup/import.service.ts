@@ -6,6 +6,7 @@ import type { AppContext } from "../shared/app-context.js";
 import { blocked, invalid } from "../shared/app-error.js";
 import { type ArchiveInput, forEachArchiveEntry, readBody } from "./archive-reader.js";
 import { BACKUP_ERROR, type ImportSummary, rewriteDomain } from "./backup.js";
+import { EntryFingerprints } from "./entry-fingerprints.js";
 import { ImportPlanner } from "./import-plan.js";
 import { TenantImporter } from "./tenant-importer.js";
 import { inspectArchive } from "./verify-archive.js";
@@ -38,11 +39,12 @@ const OPERATOR: Actor = { type: "operator" };
  * 3. Reads the archive again and applies it entry by entry (TenantImporter): every other user
  *    is created WITHOUT a password and must change it at first sign-in
  *    (`forceChangePasswordNextSignIn`), so nobody signs in until an administrator sets one; UPNs
- *    and mail move from the archive's domains to the new one. Each entry is checked against the
- *    verified manifest before use: an archive changed in between stops the import with
- *    EXPORT_CHANGED, leaving the new organization as far as it got.
+ *    and mail move from the archive's domains to the new one. Each entry is checked against what
+ *    the verification read in its place (EntryFingerprints) before use: an archive changed in
+ *    between stops the import with EXPORT_CHANGED, leaving the new organization as far as it got.
  *
- * Memory: one entry at a time, plus maps of the archive's user and group ids to the new ones.
+ * Memory: one entry at a time, plus what grows with the archive: 16 bytes per entry (the
+ * fingerprints) and maps of the archive's user and group ids to the new ones.
  */
 export async function importTenantExport(
   ctx: AppContext,
@@ -51,9 +53,11 @@ export async function importTenantExport(
 ): Promise<ImportSummary> {
   const domain = options.domain.trim().toLowerCase();
   const planner = new ImportPlanner();
+  const fingerprints = new EntryFingerprints();
   const verification = await inspectArchive(source(), {
     peek: (path) => planner.wants(path),
     onPeek: (path, data) => planner.read(path, data),
+    onHashed: (path, sha256) => fingerprints.record(path, sha256),
   });
   if (!verification.valid || !verification.manifest) {
     throw blocked(
@@ -93,21 +97,27 @@ export async function importTenantExport(
     sourceDomains: planner.sourceDomains,
     admin: { archiveId: archivedAdmin.id, id: admin.id },
   });
-  const expected = new Map(manifest.entries.map((e) => [e.path, e.sha256]));
+  let index = 0;
   await forEachArchiveEntry(source(), async (header, body) => {
     const data = await readBody(body);
-    if (header.path !== "manifest.json") {
-      const sha256 = createHash("sha256").update(data).digest("hex");
-      if (expected.get(header.path) !== sha256) {
-        throw blocked(
-          BACKUP_ERROR.EXPORT_CHANGED,
-          `${header.path} changed since the archive was verified; the import stopped there.`,
-          { tenantId: tenant.id },
-        );
-      }
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    if (!fingerprints.matches(index, header.path, sha256)) {
+      throw blocked(
+        BACKUP_ERROR.EXPORT_CHANGED,
+        `${header.path} changed since the archive was verified; the import stopped there.`,
+        { tenantId: tenant.id },
+      );
     }
+    index += 1;
     await importer.apply(header.path, data);
   });
+  if (index !== fingerprints.length) {
+    throw blocked(
+      BACKUP_ERROR.EXPORT_CHANGED,
+      `The archive ends after ${index} of the ${fingerprints.length} entries it had when verified; the import stopped there.`,
+      { tenantId: tenant.id },
+    );
+  }
   await importer.applyRoles();
 
   const summary: ImportSummary = {

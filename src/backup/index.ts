@@ -13,8 +13,10 @@ export {
   type ExportVerification,
   type ImportFailure,
   type ImportSummary,
+  MANIFEST_PART_PREFIX,
   MANIFEST_PATH,
   type ManifestEntry,
+  type ManifestPart,
 } from "./backup.js";
 export { type WriteTenantExportOptions, writeTenantExport } from "./export.service.js";
 export {

@@ -28,6 +28,7 @@ import type {
   ArchivedUser,
 } from "./export-rows.js";
 import { parseJsonLines } from "./json-lines-parts.js";
+import { isManifestPart } from "./manifest.js";
 
 const OPERATOR: Actor = { type: "operator" };
 
@@ -83,7 +84,7 @@ export class TenantImporter {
   }
 
   async apply(path: string, data: Buffer): Promise<void> {
-    if (path === MANIFEST_PATH || path === "organization.json") return;
+    if (path === MANIFEST_PATH || path === "organization.json" || isManifestPart(path)) return;
     const prefix = partPrefix(path);
     if (prefix === "roleAssignments") {
       this.pendingRoles.push(...parseJsonLines<ArchivedRoleAssignment>(data));

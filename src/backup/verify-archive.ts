@@ -1,28 +1,28 @@
 import { createHash } from "node:crypto";
 import { isAppError } from "../shared/app-error.js";
 import { type ArchiveInput, forEachArchiveEntry } from "./archive-reader.js";
-import {
-  compareWithManifest,
-  type ExportManifest,
-  type ExportVerification,
-  MANIFEST_PATH,
-  parseManifest,
-} from "./backup.js";
+import { type ExportVerification, MANIFEST_PATH, PART_MAX_BYTES } from "./backup.js";
+import { isManifestPart } from "./manifest.js";
+import { ManifestChecker } from "./manifest-checker.js";
 
-/** A manifest larger than this is refused rather than held in memory. */
-const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** A `manifest.json` larger than this is refused rather than held (one line per 1,000 entries). */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 export interface InspectOptions {
   /** Entries whose bytes `onPeek` should see (buffered; entries are bounded). */
   peek?: (path: string) => boolean;
   onPeek?: (path: string, data: Buffer) => void;
+  /** Every file entry's SHA-256 (hex), in archive order, manifest entries included. */
+  onHashed?: (path: string, sha256: string) => void;
 }
 
 /**
  * Checks an export archive offline (SPEC §6: "can be verified offline"), as a stream: every entry
- * is hashed as it passes, then the archive is compared with its manifest. Never throws for a bad
- * archive: not gzip, not tar, truncated, no manifest, an entry missing, extra, resized or changed
- * each give `valid: false` with one clear sentence per problem.
+ * is hashed as it passes and compared with the manifest part that lists it, and the manifest
+ * parts with `manifest.json` (ManifestChecker). Never throws for a bad archive: not gzip, not tar,
+ * truncated, no manifest, an entry missing, extra, resized or changed, a manifest part changed
+ * each give `valid: false` with one clear sentence per problem. Memory: one segment of the
+ * manifest (1,000 entries) and one record per manifest part, whatever the archive's size.
  */
 export async function verifyExportArchive(input: ArchiveInput): Promise<ExportVerification> {
   return inspectArchive(input);
@@ -33,9 +33,8 @@ export async function inspectArchive(
   input: ArchiveInput,
   options: InspectOptions = {},
 ): Promise<ExportVerification> {
-  const seen = new Map<string, { bytes: number; sha256: string }>();
-  const problems: string[] = [];
-  let manifest: ExportManifest | undefined;
+  const checker = new ManifestChecker();
+  const { problems } = checker;
   let entries = 0;
   try {
     await forEachArchiveEntry(input, async (header, body) => {
@@ -45,11 +44,15 @@ export async function inspectArchive(
         return;
       }
       const isManifest = header.path === MANIFEST_PATH;
-      const keep = isManifest || options.peek?.(header.path) === true;
-      if (isManifest && header.size > MAX_MANIFEST_BYTES) {
+      const isPart = isManifestPart(header.path);
+      const tooLarge =
+        (isManifest && header.size > MAX_MANIFEST_BYTES) ||
+        (isPart && header.size > PART_MAX_BYTES);
+      if (isManifest && tooLarge) {
         problems.push(`manifest.json has ${header.size} bytes, more than this reader accepts.`);
         return;
       }
+      const keep = ((isManifest || isPart) && !tooLarge) || options.peek?.(header.path) === true;
       const hash = createHash("sha256");
       const chunks: Buffer[] = [];
       let bytes = 0;
@@ -58,26 +61,24 @@ export async function inspectArchive(
         bytes += chunk.length;
         if (keep) chunks.push(chunk);
       }
-      if (isManifest) {
-        const parsed = parseManifest(Buffer.concat(chunks));
-        if (typeof parsed === "string") problems.push(parsed);
-        else if (manifest) problems.push("manifest.json appears twice.");
-        else manifest = parsed;
-        return;
-      }
-      if (seen.has(header.path)) problems.push(`${header.path}: appears twice in the archive.`);
-      seen.set(header.path, { bytes, sha256: hash.digest("hex") });
-      if (keep) options.onPeek?.(header.path, Buffer.concat(chunks));
+      const seen = { bytes, sha256: hash.digest("hex") };
+      options.onHashed?.(header.path, seen.sha256);
+      if (isManifest) checker.manifestFile(Buffer.concat(chunks));
+      else if (isPart) checker.part(header.path, tooLarge ? null : Buffer.concat(chunks), seen);
+      else checker.entry(header.path, seen);
+      if (keep && !isManifest && !isPart) options.onPeek?.(header.path, Buffer.concat(chunks));
     });
   } catch (error) {
     if (!isAppError(error)) throw error;
     problems.push(error.message);
     return { valid: false, entries, problems };
   }
-  if (!manifest) {
-    problems.push("The archive has no manifest.json, so its entries cannot be checked.");
-    return { valid: false, entries, problems };
-  }
-  problems.push(...compareWithManifest(manifest, seen));
-  return { valid: problems.length === 0, entries, problems, manifest };
+  checker.end();
+  const { manifest } = checker;
+  return {
+    valid: problems.length === 0,
+    entries,
+    problems,
+    ...(manifest ? { manifest } : {}),
+  };
 }
