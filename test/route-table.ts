@@ -17,6 +17,7 @@ import {
   type TargetRules,
   userRows,
 } from "./route-targets.js";
+import { AUDIT_LOG_ROUTES } from "./route-table-audit-logs.js";
 import { BILLING_PAYMENT_ROUTES } from "./route-table-billing-payments.js";
 import { BILLING_PRODUCT_ROUTES } from "./route-table-billing-products.js";
 import { BILLING_SUBSCRIPTION_ROUTES } from "./route-table-billing-subscriptions.js";
@@ -255,4 +256,5 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   ...CONTENT_ROUTES,
   // Account closure (SPEC §6): a Global Administrator only.
   ...CLOSURE_ROUTES,
+  ...AUDIT_LOG_ROUTES,
 ];

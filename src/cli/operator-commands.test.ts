@@ -40,9 +40,9 @@ describe.each(TEST_ENGINES)("operator commands on %s", (engine) => {
     });
   });
 
-  it("tenant create refuses a domain that was ever used, with exit code 5", async () => {
+  it("tenant create refuses a domain that was ever used, with exit code 3", async () => {
     const result = await createTenant("FABRIKAM.example");
-    expect(result.code).toBe(5);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain("tenantry: DOMAIN_TAKEN:");
   });
 

@@ -1,23 +1,48 @@
 import fs from "node:fs";
 import { Command, type CommanderError } from "commander";
 import { registerAuditCommands } from "./commands/audit.js";
+import { registerBackupCommands } from "./commands/backup.js";
+import { registerBillingNouns } from "./commands/billing-nouns.js";
+import { registerCertificateCommands } from "./commands/certificate.js";
+import { registerCloseCommands } from "./commands/close.js";
+import { registerCompletionCommand } from "./commands/completion.js";
 import { registerDemoCommand } from "./commands/demo.js";
+import { registerDirectoryNouns } from "./commands/directory-nouns.js";
+import { registerLoginCommands } from "./commands/login.js";
+import { registerMfaCommands } from "./commands/mfa.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerProductsCommands } from "./commands/products.js";
 import { registerServeCommands } from "./commands/serve.js";
+import { registerSubscriptionsCommands } from "./commands/subscriptions.js";
+import { registerSyncCommands } from "./commands/sync.js";
 import { registerTenantCommands } from "./commands/tenant.js";
+import { registerUsersCommands } from "./commands/users.js";
 
 /** A command group (one file in commands/) registers its commands on the program. */
 export type RegisterCommands = (program: Command) => void;
 
-/** Every command group, in the order `tenantry --help` lists them. Add a group with one line. */
+/**
+ * Every command group, in the order `tenantry --help` lists them: the operator's commands on the
+ * local store first, then the admin client's nouns (they call the API). Add a group with one line.
+ */
 const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerServeCommands,
   registerMigrateCommand,
   registerTenantCommands,
   registerDemoCommand,
-  registerAuditCommands,
   registerProductsCommands,
+  registerLoginCommands,
+  registerUsersCommands,
+  registerDirectoryNouns,
+  registerMfaCommands,
+  registerSyncCommands,
+  registerSubscriptionsCommands,
+  registerBillingNouns,
+  registerAuditCommands,
+  registerCloseCommands,
+  registerCertificateCommands,
+  registerBackupCommands,
+  registerCompletionCommand,
 ];
 
 /** A command line commander refused (or `--help`/`--version`, exit code 0), and where. */
@@ -39,9 +64,22 @@ export class UsageError extends Error {
  */
 export function buildProgram(): Command {
   const program = new Command("tenantry")
-    .description("Tenantry: self-hosted organization admin center (operator CLI)")
+    .description(
+      "Tenantry: self-hosted organization admin center — operator commands on the local store, and an admin client of the API (sign in with `tenantry login`)",
+    )
     .version(readVersion(), "-V, --version")
-    .option("--json", 'print errors as {"error":{"code","message"}} on stdout')
+    .option(
+      "--json",
+      'print exactly one JSON document on stdout: the result, or {"error":{"code","message"}}',
+    )
+    .option(
+      "--profile <name>",
+      "the signed-in profile to use (default: $TENANTRY_PROFILE, else default)",
+    )
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 success, 1 failure, 2 usage error, 3 blocked, 4 partial success.\nExample:\n  tenantry login --url http://127.0.0.1:8080 --user admin@contoso.example\n  tenantry close checks",
+    )
     .showSuggestionAfterError()
     // Commander's own error line is replaced by ours (run-cli.ts); help still goes to stderr.
     .configureOutput({ outputError: () => undefined });

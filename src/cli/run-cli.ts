@@ -1,20 +1,23 @@
 import { isAppError } from "../shared/app-error.js";
-import { ExitCode, exitCodeForKind } from "./exit-codes.js";
+import { CommandExit, ExitCode, exitCodeForKind } from "./exit-codes.js";
 import { writeError, writeJson } from "./output.js";
 import { buildProgram, commandPath, UsageError } from "./program.js";
 
 interface Failure {
   exitCode: ExitCode;
-  code: string;
+  /** Absent when the command printed its result already and only the exit code is left. */
+  code?: string;
   message: string;
+  /** The server's machine-readable facts (e.g. the failed checks); JSON only. */
+  info?: unknown;
   /** Extra lines for a human (usage); never in JSON. */
   hints: string[];
 }
 
 /**
- * Runs one command line (`process.argv` form) and returns the exit code. Every failure is
- * reported here, once: `tenantry: <CODE>: <message>` on stderr, or with `--json` anywhere on the
- * line, `{"error":{"code","message"}}` on stdout.
+ * Runs one command line (`process.argv` form) and returns the exit code (exit-codes.ts). Every
+ * failure is reported here, once: `tenantry: <CODE>: <message>` on stderr, or with `--json`
+ * anywhere on the line, `{"error":{"code","message","info"?}}` on stdout — never a stack trace.
  */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   const json = argv.slice(2).includes("--json");
@@ -24,8 +27,11 @@ export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   } catch (error) {
     const failure = describeFailure(error);
     if (failure.exitCode === ExitCode.Ok) return ExitCode.Ok;
-    if (json) {
-      writeJson({ error: { code: failure.code, message: failure.message } });
+    if (failure.code === undefined) {
+      writeError(failure.message);
+    } else if (json) {
+      const info = failure.info === undefined ? {} : { info: failure.info };
+      writeJson({ error: { code: failure.code, message: failure.message, ...info } });
     } else {
       writeError(`tenantry: ${failure.code}: ${failure.message}`);
       for (const hint of failure.hints) writeError(hint);
@@ -61,10 +67,14 @@ function describeFailure(error: unknown): Failure {
       exitCode: exitCodeForKind(error.kind),
       code: error.code,
       message: oneLine(error.message),
+      info: error.details.info,
       hints: [],
     };
   }
-  return { exitCode: ExitCode.Unexpected, code: "UNEXPECTED", message: describe(error), hints: [] };
+  if (error instanceof CommandExit) {
+    return { exitCode: error.exitCode, code: error.code, message: error.message, hints: [] };
+  }
+  return { exitCode: ExitCode.Failure, code: "UNEXPECTED", message: describe(error), hints: [] };
 }
 
 /** A readable message even for errors without one (e.g. an AggregateError of refused sockets). */

@@ -1,8 +1,4 @@
-import {
-  type OpenAppOptions,
-  type OpenedApp,
-  openAppContext,
-} from "../runtime/open-app-context.js";
+import type { OpenAppOptions, OpenedApp } from "../runtime/open-app-context.js";
 import { loadConfig } from "../shared/config.js";
 
 /**
@@ -14,6 +10,8 @@ export async function withAppContext<T>(
   work: (ctx: OpenedApp) => Promise<T>,
   options: OpenAppOptions = {},
 ): Promise<T> {
+  // Loaded on use: the admin client's commands never open a store and start faster without it.
+  const { openAppContext } = await import("../runtime/open-app-context.js");
   const ctx = await openAppContext(loadConfig(), { migrate: true, ...options });
   try {
     return await work(ctx);

@@ -159,9 +159,9 @@ export async function startGuidedClosure(
 }
 
 /**
- * The closing admin's token once the tenant is deleted (SPEC §6): honoured for 7 days, for the
- * closure's status and certificate only, and only when the tenant is gone (before, the token is an
- * ordinary session or has expired). Undefined for any other token.
+ * The closing admin's token once the tenant is being erased or deleted (SPEC §6): honoured for 7
+ * days, for the closure's status and certificate only, and only from the irreversible phase on
+ * (before, the token is an ordinary session or has expired). Undefined for any other token.
  */
 export async function findClosedTenantReader(
   ctx: AppContext,
@@ -170,7 +170,16 @@ export async function findClosedTenantReader(
   const row = await findReaderToken(ctx.db, hashToken(token));
   if (!row || row.expires_at <= ctx.clock.now().toISOString()) return undefined;
   const tenant = await findTenantRecord(ctx.db, row.tenant_id);
-  if (tenant?.state !== "deleted") return undefined;
+  if (tenant?.state !== "deleted") {
+    // While the erasure runs, the sessions are already gone but the tenant is not yet marked
+    // deleted: the closing admin keeps following it.
+    const operation = await findOperationForUpdate(
+      ctx.db,
+      { tenantId: row.tenant_id, id: row.operation_id },
+      false,
+    );
+    if (!operation || !isIrreversible(operation.step)) return undefined;
+  }
   return { kind: "closedTenantReader", tenantId: row.tenant_id, operationId: row.operation_id };
 }
 

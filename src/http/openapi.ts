@@ -33,7 +33,9 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   mail: "A user's mailbox messages; only the owner reads them.",
   files: "A user's drive files; only the owner reads or writes them.",
   closure:
-    "Closing the account: the deletion checks, the dry-run plan and the five steps (Global Administrators only).",
+    "Closing the account: the deletion checks, the dry-run plan, the five steps, the durable guided closure with its backup archive and signed deletion certificate (Global Administrators only).",
+  auditLogs:
+    "The audit log in Graph's directoryAudit shape, and the verification of its hash chain.",
   health: "Liveness and readiness probes for load balancers and orchestrators.",
 };
 

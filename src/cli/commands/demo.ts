@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { DEMO_DOMAIN, seedDemo } from "../../demo/seed-demo.js";
 import { writeError, writeJson } from "../output.js";
 import { withAppContext } from "../with-app-context.js";
 
@@ -10,7 +9,11 @@ export function registerDemoCommand(program: Command): void {
     .description(
       "create the demo organization Contoso (a few hundred users, groups, roles, synced users, MFA states, and months of billing: subscriptions in every state, licenses, cards, invoices)",
     )
-    .option("--domain <domain>", "initial domain of the demo organization", DEMO_DOMAIN)
+    .addHelpText("after", "\nExample:\n  tenantry demo --users 50 && tenantry serve")
+    .option(
+      "--domain <domain>",
+      "initial domain of the demo organization (default: contoso.example)",
+    )
     .option(
       "--password <password>",
       "password of every demo user (default: printed after creation)",
@@ -21,7 +24,8 @@ export function registerDemoCommand(program: Command): void {
       (v) => Number.parseInt(v, 10),
       300,
     )
-    .action(async (options: { domain: string; password?: string; users: number }) => {
+    .action(async (options: { domain?: string; password?: string; users: number }) => {
+      const { seedDemo } = await import("../../demo/seed-demo.js");
       const demo = await withAppContext((ctx) =>
         seedDemo(ctx, { domain: options.domain, password: options.password, users: options.users }),
       );

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { migrateToLatest } from "../../store/migrate.js";
 import { writeJson } from "../output.js";
 import { withAppContext } from "../with-app-context.js";
 
@@ -8,7 +7,9 @@ export function registerMigrateCommand(program: Command): void {
   program
     .command("migrate")
     .description('apply pending database migrations and print {"applied":[…]}')
+    .addHelpText("after", "\nExample:\n  TENANTRY_DATA_DIR=./data tenantry migrate")
     .action(async () => {
+      const { migrateToLatest } = await import("../../store/migrate.js");
       const result = await withAppContext(
         async (ctx) => {
           const applied = await migrateToLatest(ctx.db, ctx.engine);

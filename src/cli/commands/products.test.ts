@@ -72,18 +72,18 @@ describe.each(TEST_ENGINES)("tenantry products on %s", (engine) => {
       contosoProduct({ skuPartNumber: "CONTOSO_OTHER", monthlyPriceMinor: 1 }),
     );
     const result = await runTenantry(["products", "add", "--file", file], env);
-    expect(result.code).toBe(5);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain("tenantry: PRODUCT_SKU_ID_TAKEN:");
     expect(result.stderr).toContain("--replace");
     expect(await listJson()).toEqual(before);
   });
 
-  it("refuses a part number another product holds, with exit code 5", async () => {
+  it("refuses a part number another product holds, with exit code 3", async () => {
     const file = productFile(
       contosoProduct({ skuId: "2b7e1f30-1111-4222-8333-944455556666", skuPartNumber: "SPE_E3" }),
     );
     const result = await runTenantry(["products", "add", "--file", file, "--replace"], env);
-    expect(result.code).toBe(5);
+    expect(result.code).toBe(3);
     expect(result.stderr).toContain("tenantry: PRODUCT_PART_NUMBER_TAKEN:");
   });
 

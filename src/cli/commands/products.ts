@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Command } from "commander";
-import { addProduct, listProducts, type Product } from "../../commerce/index.js";
+import type { Product } from "../../commerce/index.js";
 import { invalid } from "../../shared/app-error.js";
 import { writeError, writeJson } from "../output.js";
 import { withAppContext } from "../with-app-context.js";
@@ -60,7 +60,9 @@ export function registerProductsCommands(program: Command): void {
   products
     .command("list")
     .description("list the catalog as a table; with the global --json flag, as a JSON array")
+    .addHelpText("after", "\nExample:\n  tenantry products list --json")
     .action(async (_options: unknown, command: Command) => {
+      const { listProducts } = await import("../../commerce/index.js");
       const catalog = await withAppContext((ctx) => listProducts(ctx.db));
       if (command.optsWithGlobals().json) writeJson(catalog);
       else process.stdout.write(`${formatTable(catalog)}\n`);
@@ -72,9 +74,14 @@ export function registerProductsCommands(program: Command): void {
       "add a product from a JSON file {skuId, skuPartNumber, displayName:{en-US,zh-CN}, servicePlans:[{servicePlanId, servicePlanName, displayName}], monthlyPriceMinor, annualPriceMinor, currency, trialDays}; prints {outcome, product}",
     )
     .requiredOption("--file <path>", "the product as JSON (prices in minor units, e.g. cents)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  tenantry products add --file contoso-archive.json --replace",
+    )
     .option("--replace", "replace the product with the same skuId instead of refusing it")
     .action(async (options: { file: string; replace?: boolean }) => {
       const input = readProductFile(options.file);
+      const { addProduct } = await import("../../commerce/index.js");
       const result = await withAppContext(async (ctx) => {
         const added = await addProduct(ctx.db, input, {
           replace: options.replace === true,

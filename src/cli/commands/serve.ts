@@ -1,7 +1,6 @@
 import { type Command, InvalidArgumentError } from "commander";
 import { invalid } from "../../shared/app-error.js";
 import { loadConfig, MAX_WORKERS } from "../../shared/config.js";
-import { runServer } from "../run-server.js";
 import { readTlsFiles } from "../tls-files.js";
 
 const DEFAULT_PORT = 8080;
@@ -29,6 +28,10 @@ export function registerServeCommands(program: Command): void {
     program
       .command(name)
       .description(description)
+      .addHelpText(
+        "after",
+        `\nExample:\n  tenantry ${name} --port 8080\n  DATABASE_URL=postgres://localhost/tenantry tenantry ${name} --workers 2`,
+      )
       .option("--port <port>", `TCP port (default: $PORT, else ${DEFAULT_PORT})`, parsePort)
       .option("--host <host>", "interface to listen on", DEFAULT_HOST)
       .option("--tls-cert <file>", "PEM certificate (chain): serve HTTPS (needs --tls-key)")
@@ -40,6 +43,8 @@ export function registerServeCommands(program: Command): void {
       )
       .action(async (flags: ServeFlags) => {
         const tls = readTlsFiles(flags.tlsCert, flags.tlsKey);
+        // Loaded on use, so that commands other than serve/start do not load the HTTP server.
+        const { runServer } = await import("../run-server.js");
         await runServer({
           port: flags.port ?? portFromEnv(),
           host: flags.host,

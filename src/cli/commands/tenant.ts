@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { createTenant } from "../../directory/index.js";
 import { writeJson } from "../output.js";
 import { withAppContext } from "../with-app-context.js";
 
@@ -12,6 +11,10 @@ export function registerTenantCommands(program: Command): void {
     .command("create")
     .description(
       "create an organization and its first Global Administrator; prints {tenantId, domain, adminUserId}",
+    )
+    .addHelpText(
+      "after",
+      "\nExample:\n  tenantry tenant create --name Fabrikam --domain fabrikam.example --admin-upn admin@fabrikam.example --password 'Fabrikam-Admin-2026'",
     )
     .requiredOption("--name <name>", "display name, e.g. Contoso")
     .requiredOption(
@@ -32,6 +35,7 @@ export function registerTenantCommands(program: Command): void {
         password: string;
         adminName?: string;
       }) => {
+        const { createTenant } = await import("../../directory/index.js");
         const result = await withAppContext((ctx) =>
           createTenant(
             ctx,
