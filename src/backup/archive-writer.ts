@@ -116,9 +116,14 @@ export class ArchiveWriter {
   private async write(path: string, data: Buffer): Promise<string> {
     if (this.failure !== undefined) throw this.failure;
     await new Promise<void>((resolve, reject) => {
-      this.pack.entry({ name: path, size: data.length, mtime: this.mtime }, data, (error) =>
-        error ? reject(this.failure ?? error) : resolve(),
+      const entry = this.pack.entry(
+        { name: path, size: data.length, mtime: this.mtime },
+        data,
+        (error) => (error ? reject(this.failure ?? error) : resolve()),
       );
+      // The failure arrives through the callback; unheard, a destroyed pack's entry would also
+      // raise it as an 'error' event and end the process.
+      entry.on("error", () => undefined);
     });
     this.written += 1;
     this.onEntry?.(path);

@@ -2,6 +2,7 @@ import { Readable } from "node:stream";
 import { type ExportSummary, writeTenantExport } from "../backup/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { notFound } from "../shared/app-error.js";
+import type { Executor } from "../store/database.js";
 import type { ClosureOperationTable } from "./closure.table.js";
 import { GUIDED_CLOSURE_ERROR, isIrreversible } from "./guided-closure.js";
 import {
@@ -19,34 +20,45 @@ const CHUNKS_PER_READ = 4;
  * The guided closure's first step (SPEC §6): the backup archive, streamed into
  * `closure_export_chunk` rows a megabyte at a time. A crash part-way leaves a partial archive
  * that is discarded when the step starts again (the tenant is frozen, so the new one is the same
- * content). `holdLease` is called after every chunk: it extends the worker's claim and fails when
- * another process has taken the operation over.
+ * content). Every chunk is stored in a transaction that first checks and extends the worker's
+ * claim, which fails once another process has taken the operation over.
  */
 export async function runExportStep(
   ctx: AppContext,
   operation: ClosureOperationTable,
-  hooks: { holdLease: () => Promise<void>; fault: (point: string) => void },
+  hooks: {
+    /** Runs `work` in a transaction only while this worker still holds the operation. */
+    inLease: (work: (trx: Executor) => Promise<void>) => Promise<void>;
+    fault: (point: string) => void;
+  },
 ): Promise<ExportSummary> {
   const key = { tenantId: operation.tenant_id, operationId: operation.id };
-  await hooks.holdLease();
-  await deleteExportChunks(ctx.db, key);
+  await hooks.inLease((trx) => deleteExportChunks(trx, key));
   let seq = 0;
   let pending: Buffer[] = [];
   let size = 0;
+  let renewedAt = Date.now();
+  // Each chunk is stored with a lease check in one transaction: a worker that lost the operation
+  // stores nothing more, and two processes never write one archive.
   const flush = async () => {
     if (size === 0) return;
     const data = Buffer.concat(pending);
     pending = [];
     size = 0;
-    await insertExportChunk(ctx.db, { ...keyColumns(key), seq, data });
+    await hooks.inLease((trx) => insertExportChunk(trx, { ...keyColumns(key), seq, data }));
+    renewedAt = Date.now();
     seq += 1;
-    await hooks.holdLease();
     hooks.fault("export:chunk");
   };
   const summary = await writeTenantExport(ctx, operation.tenant_id, async (chunk) => {
     pending.push(chunk);
     size += chunk.length;
     if (size >= CHUNK_BYTES) await flush();
+    else if (Date.now() - renewedAt > ctx.config.leaseMs / 3) {
+      // A slow stretch (large files, a busy database) must not let the lease lapse.
+      await hooks.inLease(async () => undefined);
+      renewedAt = Date.now();
+    }
   });
   await flush();
   return summary;

@@ -190,7 +190,7 @@ export class ClosureWorker {
         }
       });
       const summary = await runExportStep(this.ctx, operation, {
-        holdLease: () => this.extendLease(operation),
+        inLease: (work) => this.inLease(operation, (trx) => work(trx)),
         fault: (point) => this.fault(point),
       });
       return this.inBatch(operation, step, async (trx) => {
@@ -357,10 +357,6 @@ export class ClosureWorker {
       );
       return work(trx, { ...current, lease_expires_at: lease });
     });
-  }
-
-  private async extendLease(operation: ClosureOperationTable): Promise<void> {
-    await this.inLease(operation, async () => undefined);
   }
 
   /**
