@@ -47,9 +47,18 @@ export const deleteTenantStep: StepRunner = {
   },
 };
 
+/** The schema is fixed while a process runs (migrations run at start), so it is read once. */
+const erasableByEngine = new Map<Engine, Promise<string[]>>();
+
 /** Every table a tenant owns that the erasure empties (closure bookkeeping and the log stay). */
 export function erasableTables(db: Executor, engine: Engine): Promise<string[]> {
-  return tenantOwnedTables(db, engine);
+  let tables = erasableByEngine.get(engine);
+  if (!tables) {
+    tables = tenantOwnedTables(db, engine);
+    erasableByEngine.set(engine, tables);
+    tables.catch(() => erasableByEngine.delete(engine));
+  }
+  return tables;
 }
 
 /**
