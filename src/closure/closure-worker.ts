@@ -3,21 +3,19 @@ import os from "node:os";
 import type { Transaction } from "kysely";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { isAppError } from "../shared/app-error.js";
 import type { Database } from "../store/database.js";
 import { supportsRowLocks } from "../store/engine.js";
-import { updateTenantState } from "./closure.repository.js";
 import type { ClosureOperationTable } from "./closure.table.js";
 import { runExportStep } from "./closure-export.service.js";
 import { runSignCertificateStep } from "./closure-certificate.service.js";
-import { announceCoolingOff } from "./closure-cooling-off.js";
+import { enterCoolingOff } from "./closure-cooling-off.js";
+import { inLease, type LeaseHolder, LostClaim, leaseEnd, recordFailure } from "./closure-lease.js";
 import { deleteTenantStep } from "./closure-erase.js";
 import { BATCH_STEPS, type StepBatchResult, type StepRunner } from "./closure-step-runners.js";
-import { type GuidedStep, isIrreversible, nextStep } from "./guided-closure.js";
+import { type GuidedStep, nextStep } from "./guided-closure.js";
 import {
   findClaimableOperation,
   findNextDueTime,
-  findOperationForUpdate,
   findProgress,
   updateOperation,
   updateProgress,
@@ -45,14 +43,6 @@ export class SimulatedCrash extends Error {
   override readonly name = "SimulatedCrash";
 }
 
-/** Another process holds the operation now (our lease expired), or it was cancelled. */
-class LostClaim extends Error {
-  override readonly name = "LostClaim";
-}
-
-/** After a failed batch, try again this much later. */
-const RETRY_MS = 30_000;
-
 /**
  * Runs guided closures (SPEC §6/§7) in every server process. An operation is claimed with a lease
  * (`lease_owner`, `lease_expires_at`); each batch re-checks the lease and extends it in the same
@@ -61,9 +51,9 @@ const RETRY_MS = 30_000;
  * once the lease expired) resumes at the recorded cursor. Waits (sync-off, deprovisioning,
  * cooling-off) are timers in the row: the operation is simply not claimable before they pass.
  */
-export class ClosureWorker {
+export class ClosureWorker implements LeaseHolder {
   readonly owner: string;
-  private readonly leaseMs: number;
+  readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly pollMs: number;
   private current: Promise<void> | undefined;
@@ -72,7 +62,7 @@ export class ClosureWorker {
   private stopRequested = false;
 
   constructor(
-    private readonly ctx: AppContext,
+    readonly ctx: AppContext,
     private readonly options: ClosureWorkerOptions = {},
   ) {
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${crypto.randomUUID()}`;
@@ -145,7 +135,7 @@ export class ClosureWorker {
         wait_until: null,
         waiting_for: null,
         lease_owner: this.owner,
-        lease_expires_at: this.leaseEnd(),
+        lease_expires_at: leaseEnd(this),
         updated_at: now.toISOString(),
       } as const;
       // A cooling-off or a wait that has passed turns back into running work.
@@ -171,7 +161,7 @@ export class ClosureWorker {
     } catch (error) {
       if (error instanceof SimulatedCrash) throw error;
       if (error instanceof LostClaim) return;
-      await this.recordFailure(operation, error);
+      await recordFailure(this, operation, error);
     }
   }
 
@@ -312,99 +302,15 @@ export class ClosureWorker {
         finished: true,
       }));
     }
-    const until = new Date(now.getTime() + this.ctx.config.closureCoolingOffMs).toISOString();
-    await this.inLease(operation, async (trx, current) => {
-      const key = { tenantId: current.tenant_id, operationId: current.id, step: "coolingOff" };
-      await updateProgress(trx, key, { started_at: now.toISOString(), total: 1 });
-      await updateOperation(
-        trx,
-        { tenantId: current.tenant_id, id: current.id },
-        {
-          state: "coolingOff",
-          cooling_off_until: until,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: now.toISOString(),
-        },
-      );
-      await announceCoolingOff(this.ctx, trx, current, until);
-    });
+    await enterCoolingOff(this, operation);
     return "yield";
   }
 
-  /**
-   * Runs `work` in a transaction holding the operation row, after checking that this worker still
-   * holds the lease and the operation is still running (not cancelled); extends the lease.
-   */
-  private async inLease<T>(
+  private inLease<T>(
     operation: ClosureOperationTable,
     work: (trx: Transaction<Database>, current: ClosureOperationTable) => Promise<T>,
   ): Promise<T> {
-    return this.ctx.db.transaction().execute(async (trx) => {
-      const current = await findOperationForUpdate(
-        trx,
-        { tenantId: operation.tenant_id, id: operation.id },
-        supportsRowLocks(this.ctx.engine),
-      );
-      if (current?.state !== "running" || current.lease_owner !== this.owner) {
-        throw new LostClaim();
-      }
-      const lease = this.leaseEnd();
-      await updateOperation(
-        trx,
-        { tenantId: current.tenant_id, id: current.id },
-        { lease_expires_at: lease },
-      );
-      return work(trx, { ...current, lease_expires_at: lease });
-    });
-  }
-
-  /**
-   * A batch failed for a reason other than a crash: the transaction rolled back, so nothing of it
-   * happened. A refusal by a rule the closure cannot get past (the closing admin lost the role)
-   * fails the operation and, before the irreversible phase, unfreezes the tenant; anything else is
-   * retried later.
-   */
-  private async recordFailure(operation: ClosureOperationTable, error: unknown): Promise<void> {
-    const message = error instanceof Error ? error.message : String(error);
-    const fatal = isAppError(error) && ["Forbidden", "NotFound"].includes(error.kind);
-    this.ctx.log.error(
-      { err: error, closureId: operation.id, step: operation.step, fatal },
-      "closure batch failed",
-    );
-    const now = this.ctx.clock.now();
-    await this.ctx.db.transaction().execute(async (trx) => {
-      const current = await findOperationForUpdate(
-        trx,
-        { tenantId: operation.tenant_id, id: operation.id },
-        supportsRowLocks(this.ctx.engine),
-      );
-      if (current?.state !== "running" || current.lease_owner !== this.owner) return;
-      const key = { tenantId: current.tenant_id, id: current.id };
-      if (fatal) {
-        await updateOperation(trx, key, {
-          state: "failed",
-          error: message,
-          lease_owner: null,
-          lease_expires_at: null,
-          updated_at: now.toISOString(),
-          finished_at: now.toISOString(),
-        });
-        if (!isIrreversible(current.step)) {
-          await updateTenantState(trx, current.tenant_id, "active", now.toISOString());
-        }
-        return;
-      }
-      await updateOperation(trx, key, {
-        state: "waiting",
-        waiting_for: "retry",
-        wait_until: new Date(now.getTime() + RETRY_MS).toISOString(),
-        error: message,
-        lease_owner: null,
-        lease_expires_at: null,
-        updated_at: now.toISOString(),
-      });
-    });
+    return inLease(this, operation, work);
   }
 
   private actorOf(operation: ClosureOperationTable): Actor {
@@ -414,10 +320,6 @@ export class ClosureWorker {
       userId: operation.requested_by,
       requestId: `closure-${operation.id}`,
     };
-  }
-
-  private leaseEnd(): string {
-    return new Date(this.ctx.clock.now().getTime() + this.leaseMs).toISOString();
   }
 
   private fault(point: string): void {
