@@ -1,6 +1,6 @@
 import { loadTenant, requirePermission, type Tenant } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
-import { forbidden, isAppError } from "../shared/app-error.js";
+import { forbidden, invalid, isAppError } from "../shared/app-error.js";
 import type { Executor } from "../store/database.js";
 
 export const CLOSURE_ERROR = {
@@ -41,5 +41,18 @@ function notGlobalAdministrator() {
     CLOSURE_ERROR.GLOBAL_ADMINISTRATOR_REQUIRED,
     "Only a Global Administrator of this organization, signed in with their own account, can close it, see its deletion checks or run the closure steps.",
     { needed: ["Global Administrator"] },
+  );
+}
+
+/**
+ * The typed confirmation of step 5 and of the guided closure: the organization's initial domain
+ * (any letter case, surrounding spaces ignored), else 400 CONFIRM_DOMAIN_MISMATCH.
+ */
+export function assertConfirmDomain(tenant: Pick<Tenant, "initialDomain">, confirmDomain: string) {
+  if (confirmDomain.trim().toLowerCase() === tenant.initialDomain.toLowerCase()) return;
+  throw invalid(
+    CLOSURE_ERROR.CONFIRM_DOMAIN_MISMATCH,
+    "confirmDomain must be the organization's initial domain, exactly as GET /v1.0/organization shows it.",
+    { field: "confirmDomain" },
   );
 }

@@ -2,7 +2,7 @@ import { recordAudit, shredTenantAuditKey } from "../audit/index.js";
 import { loadTenant } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { blocked, invalid } from "../shared/app-error.js";
+import { blocked } from "../shared/app-error.js";
 import type { Executor } from "../store/database.js";
 import { compactAfterErasure } from "../store/erasure.js";
 import {
@@ -12,7 +12,7 @@ import {
   supportsRowLocks,
 } from "../store/engine.js";
 import { countTenantRows, deleteTenantRows, markTenantDeleted } from "./closure.repository.js";
-import { authorizeClosure, CLOSURE_ERROR } from "./closure-access.js";
+import { assertConfirmDomain, authorizeClosure, CLOSURE_ERROR } from "./closure-access.js";
 import { evaluateClosureChecks, failedChecks } from "./closure-checks.js";
 import { loadClosureFacts } from "./closure-checks.service.js";
 import type { ClosureStepResult } from "./closure-step.js";
@@ -84,13 +84,7 @@ export async function runDeleteTenantStep(
   language: ClosureLanguage = "en-US",
 ): Promise<ClosureStepResult> {
   const caller = await authorizeClosure(ctx.db, actor, tenantId);
-  if (input.confirmDomain.trim().toLowerCase() !== caller.tenant.initialDomain.toLowerCase()) {
-    throw invalid(
-      CLOSURE_ERROR.CONFIRM_DOMAIN_MISMATCH,
-      "confirmDomain must be the organization's initial domain, exactly as GET /v1.0/organization shows it.",
-      { field: "confirmDomain" },
-    );
-  }
+  assertConfirmDomain(caller.tenant, input.confirmDomain);
   const result = await ctx.db.transaction().execute(async (trx) => {
     const tenant = await loadTenant(trx, actor, tenantId, {
       forUpdate: true,

@@ -1,6 +1,10 @@
 import { cancelSubscriptionIn, deleteSubscriptionIn } from "../commerce/index.js";
 import { isAppError } from "../shared/app-error.js";
-import { listSubscriptionFacts, type SubscriptionFactsRow } from "./closure.repository.js";
+import {
+  countSubscriptionsByStatus,
+  listSubscriptionFacts,
+  type SubscriptionFactsRow,
+} from "./closure.repository.js";
 import type { StepBatchContext, StepBatchResult, StepRunner } from "./closure-step-runners.js";
 import type { ClosureBlocker } from "./guided-closure.js";
 
@@ -14,15 +18,15 @@ const RECHECK_MS = 60_000;
 
 const tenantId = (sc: StepBatchContext) => sc.operation.tenant_id;
 
+const NOT_DEPROVISIONED = ["active", "expired", "disabled"] as const;
+
+async function countInStatuses(sc: StepBatchContext, statuses: readonly string[]) {
+  const byStatus = await countSubscriptionsByStatus(sc.trx, tenantId(sc));
+  return statuses.reduce((sum, status) => sum + (byStatus.get(status) ?? 0), 0);
+}
+
 export const cancelSubscriptions: StepRunner = {
-  total: async (sc) =>
-    (
-      await listSubscriptionFacts(sc.trx, tenantId(sc), {
-        statuses: ["active"],
-        afterId: null,
-        limit: 100_000,
-      })
-    ).length,
+  total: (sc) => countInStatuses(sc, ["active"]),
   async batch(sc) {
     const rows = await listSubscriptionFacts(sc.trx, tenantId(sc), {
       statuses: ["active"],
@@ -65,14 +69,7 @@ async function cancelOne(
 }
 
 export const deleteDisabledSubscriptions: StepRunner = {
-  total: async (sc) =>
-    (
-      await listSubscriptionFacts(sc.trx, tenantId(sc), {
-        statuses: ["active", "expired", "disabled"],
-        afterId: null,
-        limit: 100_000,
-      })
-    ).length,
+  total: (sc) => countInStatuses(sc, NOT_DEPROVISIONED),
   async batch(sc) {
     const rows = await listSubscriptionFacts(sc.trx, tenantId(sc), {
       statuses: ["disabled"],
@@ -103,7 +100,7 @@ export const deleteDisabledSubscriptions: StepRunner = {
  */
 async function waitForDeprovisioning(sc: StepBatchContext): Promise<StepBatchResult> {
   const left = await listSubscriptionFacts(sc.trx, tenantId(sc), {
-    statuses: ["active", "expired", "disabled"],
+    statuses: NOT_DEPROVISIONED,
     afterId: null,
     limit: 100_000,
   });

@@ -49,6 +49,13 @@ export async function findOpenOperation(
     .executeTakeFirst();
 }
 
+export function findOperation(
+  db: Executor,
+  key: { tenantId: string; id: string },
+): Promise<ClosureOperationTable | undefined> {
+  return findOperationForUpdate(db, key, false);
+}
+
 /** The operation, locked until the transaction ends where the engine has row locks. */
 export async function findOperationForUpdate(
   db: Executor,

@@ -3,7 +3,7 @@ import { checkCancelInput } from "../commerce/index.js";
 import { loadTenant } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { conflict, invalid } from "../shared/app-error.js";
+import { conflict } from "../shared/app-error.js";
 import { newId } from "../shared/ids.js";
 import type { Executor } from "../store/database.js";
 import { supportsRowLocks } from "../store/engine.js";
@@ -12,7 +12,7 @@ import { findTenantRecord, updateTenantState } from "./closure.repository.js";
 import type { ClosureOperationTable } from "./closure.table.js";
 import { certificateOf } from "./closure-certificate.service.js";
 import { exportDownload } from "./closure-export.service.js";
-import { authorizeClosure, CLOSURE_ERROR } from "./closure-access.js";
+import { assertConfirmDomain, authorizeClosure } from "./closure-access.js";
 import {
   type ClosureOperationView,
   type ClosureState,
@@ -28,6 +28,7 @@ import {
 import {
   findLatestOperation,
   findOpenOperation,
+  findOperation,
   findSessionTokenHash,
   findOperationForUpdate,
   findReaderToken,
@@ -69,13 +70,7 @@ export async function startGuidedClosure(
     when: "now",
   });
   const caller = await authorizeClosure(ctx.db, actor, tenantId);
-  if (input.confirmDomain.trim().toLowerCase() !== caller.tenant.initialDomain.toLowerCase()) {
-    throw invalid(
-      CLOSURE_ERROR.CONFIRM_DOMAIN_MISMATCH,
-      "confirmDomain must be the organization's initial domain, exactly as GET /v1.0/organization shows it.",
-      { field: "confirmDomain" },
-    );
-  }
+  assertConfirmDomain(caller.tenant, input.confirmDomain);
   const withExport = input.export ?? true;
   return ctx.db.transaction().execute(async (trx) => {
     await loadTenant(trx, actor, tenantId, {
@@ -173,11 +168,10 @@ export async function findClosedTenantReader(
   if (tenant?.state !== "deleted") {
     // While the erasure runs, the sessions are already gone but the tenant is not yet marked
     // deleted: the closing admin keeps following it.
-    const operation = await findOperationForUpdate(
-      ctx.db,
-      { tenantId: row.tenant_id, id: row.operation_id },
-      false,
-    );
+    const operation = await findOperation(ctx.db, {
+      tenantId: row.tenant_id,
+      id: row.operation_id,
+    });
     if (!operation || !isIrreversible(operation.step)) return undefined;
   }
   return { kind: "closedTenantReader", tenantId: row.tenant_id, operationId: row.operation_id };
@@ -190,11 +184,7 @@ async function operationFor(
   tenantId: string,
 ): Promise<ClosureOperationTable> {
   if (reader.kind === "closedTenantReader") {
-    const row = await findOperationForUpdate(
-      ctx.db,
-      { tenantId: reader.tenantId, id: reader.operationId },
-      false,
-    );
+    const row = await findOperation(ctx.db, { tenantId: reader.tenantId, id: reader.operationId });
     if (!row) throw closureNotFound();
     return row;
   }
@@ -298,7 +288,7 @@ export async function viewOf(
   tenantId: string,
   id: string,
 ): Promise<ClosureOperationView> {
-  const row = await findOperationForUpdate(db, { tenantId, id }, false);
+  const row = await findOperation(db, { tenantId, id });
   if (!row) throw closureNotFound();
   return toOperationView(row, await listProgress(db, { tenantId, operationId: id }));
 }

@@ -55,13 +55,21 @@ export const UpdateBody = Type.Object(
   },
   { minProperties: 1 },
 );
+/** The cancellation reason (SPEC §3), also asked by the closure steps. */
+export const cancellationReason = (description: string) =>
+  literals(CANCELLATION_REASONS, description);
+
+/** Optional free-text feedback beside the reason, at most MAX_FEEDBACK_LENGTH characters. */
+export const cancellationFeedback = (
+  description = `Free text, at most ${MAX_FEEDBACK_LENGTH} characters.`,
+) =>
+  Type.Optional(
+    Type.Union([Type.String({ maxLength: MAX_FEEDBACK_LENGTH }), Type.Null()], { description }),
+  );
+
 export const CancelBody = Type.Object({
-  reason: literals(CANCELLATION_REASONS, "Why the subscription is cancelled."),
-  feedback: Type.Optional(
-    Type.Union([Type.String({ maxLength: MAX_FEEDBACK_LENGTH }), Type.Null()], {
-      description: `Free text, at most ${MAX_FEEDBACK_LENGTH} characters.`,
-    }),
-  ),
+  reason: cancellationReason("Why the subscription is cancelled."),
+  feedback: cancellationFeedback(),
   when: literals(
     CANCEL_WHEN,
     "now: disabled at once (direct billing: prorated credit; agreement: full refund within 7 days, else refused); renewal: auto-renew off, it expires at the period end.",

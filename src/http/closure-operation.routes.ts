@@ -8,29 +8,24 @@ import {
   getGuidedClosure,
   startGuidedClosure,
 } from "../closure/index.js";
-import { CANCELLATION_REASONS, MAX_FEEDBACK_LENGTH } from "../commerce/index.js";
+import { MAX_FEEDBACK_LENGTH } from "../commerce/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
+import { cancellationFeedback, cancellationReason } from "./billing-subscription-schemas.js";
+import { ConfirmDomain } from "./closure.routes.js";
 
 const PATH = "/v1.0/organization/closure";
 const TAGS = ["closure"];
 
 const StartBody = Type.Object(
   {
-    confirmDomain: Type.String({
-      minLength: 1,
-      maxLength: 253,
-      description: "The organization's initial domain, typed to confirm (any letter case).",
-    }),
-    reason: Type.Union(
-      CANCELLATION_REASONS.map((r) => Type.Literal(r)),
-      { description: "Why the organization is closed (the subscriptions' cancellation reason)." },
+    confirmDomain: ConfirmDomain,
+    reason: cancellationReason(
+      "Why the organization is closed (the subscriptions' cancellation reason).",
     ),
-    feedback: Type.Optional(
-      Type.Union([Type.String({ maxLength: MAX_FEEDBACK_LENGTH }), Type.Null()], {
-        description: `Free text, at most ${MAX_FEEDBACK_LENGTH} characters; cleared when the organization is erased.`,
-      }),
+    feedback: cancellationFeedback(
+      `Free text, at most ${MAX_FEEDBACK_LENGTH} characters; cleared when the organization is erased.`,
     ),
     export: Type.Optional(
       Type.Boolean({

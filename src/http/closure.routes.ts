@@ -9,9 +9,10 @@ import {
   runDeleteUsersStep,
   runDisableMfaStep,
 } from "../closure/index.js";
-import { CANCELLATION_REASONS, MAX_FEEDBACK_LENGTH } from "../commerce/index.js";
+import { MAX_FEEDBACK_LENGTH } from "../commerce/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
+import { cancellationFeedback, cancellationReason } from "./billing-subscription-schemas.js";
 import { answerLanguage } from "./language.js";
 import { authenticate, requireAuth } from "./authenticate.js";
 
@@ -43,26 +44,20 @@ const DeleteUsersBody = Type.Union([
 ]);
 const CancelAllBody = Type.Object(
   {
-    reason: Type.Union(
-      CANCELLATION_REASONS.map((r) => Type.Literal(r)),
-      { description: "Why the subscriptions are cancelled (one reason for all)." },
-    ),
-    feedback: Type.Optional(
-      Type.Union([Type.String({ maxLength: MAX_FEEDBACK_LENGTH }), Type.Null()], {
-        description: `Free text for all, at most ${MAX_FEEDBACK_LENGTH} characters.`,
-      }),
-    ),
+    reason: cancellationReason("Why the subscriptions are cancelled (one reason for all)."),
+    feedback: cancellationFeedback(`Free text for all, at most ${MAX_FEEDBACK_LENGTH} characters.`),
   },
   { additionalProperties: false },
 );
+
+/** The typed confirmation of step 5 and of the guided closure. */
+export const ConfirmDomain = Type.String({
+  minLength: 1,
+  maxLength: 253,
+  description: "The organization's initial domain, typed to confirm (any letter case).",
+});
 const DeleteTenantBody = Type.Object(
-  {
-    confirmDomain: Type.String({
-      minLength: 1,
-      maxLength: 253,
-      description: "The organization's initial domain, typed to confirm (any letter case).",
-    }),
-  },
+  { confirmDomain: ConfirmDomain },
   { additionalProperties: false },
 );
 
