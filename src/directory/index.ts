@@ -121,10 +121,18 @@ export {
   importUsers,
 } from "./user-import.service.js";
 export { setPerUserMfaState } from "./user-mfa.service.js";
+export type {
+  UserDocumentField,
+  UserDocumentPage,
+  UserDocumentProperty,
+  UserDocumentShape,
+} from "./user-document.js";
 export {
   countUsers,
   DEFAULT_PAGE_SIZE,
+  getUserDocument,
   type ListUsersOptions,
+  listUserDocuments,
   listUsers,
   MAX_PAGE_SIZE,
   type UserPage,

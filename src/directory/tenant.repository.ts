@@ -1,5 +1,6 @@
 import type { Insertable, Selectable, Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
+import { PreparedQuery } from "../store/prepared-query.js";
 import type { TenantDomainTable, TenantTable } from "./tenant.table.js";
 
 export type TenantRow = Selectable<TenantTable>;
@@ -77,24 +78,7 @@ export async function findTenantWithActingUser(
   | { tenant: TenantRow; actor: { active: boolean; roleTemplateIds: string[] } | undefined }
   | undefined
 > {
-  const rows = await db
-    .selectFrom("tenant as t")
-    .leftJoin("app_user as u", (join) =>
-      join.onRef("u.tenant_id", "=", "t.id").on("u.id", "=", userId),
-    )
-    .leftJoin("role_assignment as ra", (join) =>
-      join.onRef("ra.tenant_id", "=", "u.tenant_id").onRef("ra.user_id", "=", "u.id"),
-    )
-    .selectAll("t")
-    .select([
-      "u.id as actor_id",
-      "u.account_enabled as actor_account_enabled",
-      "u.deleted_at as actor_deleted_at",
-      "ra.role_template_id",
-    ])
-    .where("t.id", "=", tenantId)
-    .orderBy("ra.role_template_id")
-    .execute();
+  const rows = await tenantWithActingUser.execute(db, { tenantId, userId });
   const first = rows[0];
   if (!first) return undefined;
   const { actor_id, actor_account_enabled, actor_deleted_at, role_template_id, ...tenant } = first;
@@ -111,3 +95,25 @@ export async function findTenantWithActingUser(
           },
   };
 }
+
+/** Every read's permission check asks this: prepared once (prepared-query.ts). */
+const tenantWithActingUser = new PreparedQuery(
+  (db: Executor, args: { tenantId: string; userId: string }) =>
+    db
+      .selectFrom("tenant as t")
+      .leftJoin("app_user as u", (join) =>
+        join.onRef("u.tenant_id", "=", "t.id").on("u.id", "=", args.userId),
+      )
+      .leftJoin("role_assignment as ra", (join) =>
+        join.onRef("ra.tenant_id", "=", "u.tenant_id").onRef("ra.user_id", "=", "u.id"),
+      )
+      .selectAll("t")
+      .select([
+        "u.id as actor_id",
+        "u.account_enabled as actor_account_enabled",
+        "u.deleted_at as actor_deleted_at",
+        "ra.role_template_id",
+      ])
+      .where("t.id", "=", args.tenantId)
+      .orderBy("ra.role_template_id"),
+);

@@ -26,16 +26,19 @@ export async function loadUser(
   const matches =
     row !== undefined &&
     (state === "any" || (state === "live" ? row.deleted_at === null : row.deleted_at !== null));
-  if (!matches) {
-    throw notFound(
-      state === "deleted" ? "DELETED_USER_NOT_FOUND" : "USER_NOT_FOUND",
-      state === "deleted"
-        ? `No user ${idOrUpn} in the recycle bin.`
-        : `No user ${idOrUpn} in this organization.`,
-    );
-  }
+  if (!matches) throw userNotFound(idOrUpn, state);
   const roles = (await findRoleTemplateIdsOfUsers(db, tenantId, [row.id])).get(row.id) ?? [];
   return { user: toUser(row, roles), row };
+}
+
+/** USER_NOT_FOUND, or DELETED_USER_NOT_FOUND when the recycle bin was searched. */
+export function userNotFound(idOrUpn: string, state: UserState) {
+  return notFound(
+    state === "deleted" ? "DELETED_USER_NOT_FOUND" : "USER_NOT_FOUND",
+    state === "deleted"
+      ? `No user ${idOrUpn} in the recycle bin.`
+      : `No user ${idOrUpn} in this organization.`,
+  );
 }
 
 export async function withRoles(

@@ -2,16 +2,20 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { invalid } from "../shared/app-error.js";
 import { openRead } from "./directory-access.js";
-import { parseMfaState, type User } from "./user.js";
+import { parseMfaState, type User, upnKey } from "./user.js";
 import {
   countUserRows,
+  findUserDocument,
+  listUserDocumentRows,
   listUserRows,
   type SortDirection,
   type UserOrder,
+  type UserRowQuery,
 } from "./user.repository.js";
+import type { UserDocumentPage, UserDocumentShape } from "./user-document.js";
 import type { UserFilter } from "./user-filter.js";
 import { orderServedByIndex } from "./user-filter.js";
-import { withRoles } from "./user-lookup.js";
+import { userNotFound, withRoles } from "./user-lookup.js";
 
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 999;
@@ -57,6 +61,71 @@ export async function listUsers(
   tenantId: string,
   options: ListUsersOptions = {},
 ): Promise<UserPage> {
+  const plan = planUserPage(options);
+  await openRead(ctx.db, actor, tenantId, "directory.read");
+  const rows = await listUserRows(ctx.db, tenantId, plan.query);
+  const page = rows.slice(0, plan.limit);
+  const nextCursor = nextCursorOf(plan, rows, (row) =>
+    plan.query.orderBy === "displayName"
+      ? row.display_name_key
+      : plan.query.orderBy === "userPrincipalName"
+        ? row.upn_key
+        : row.id,
+  );
+  return { users: await withRoles(ctx.db, tenantId, page), nextCursor };
+}
+
+/**
+ * `listUsers` with each user as a JSON document of the given shape: the same options, rules,
+ * order and cursors, so either may continue the other's listing.
+ */
+export async function listUserDocuments(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  options: ListUsersOptions,
+  shape: UserDocumentShape,
+): Promise<UserDocumentPage> {
+  const plan = planUserPage(options);
+  await openRead(ctx.db, actor, tenantId, "directory.read");
+  const rows = await listUserDocumentRows(ctx.db, ctx.engine, tenantId, plan.query, shape);
+  return {
+    documents: rows.slice(0, plan.limit).map((row) => row.document),
+    nextCursor: nextCursorOf(plan, rows, (row) => row.sort_key),
+  };
+}
+
+/** `getUser` as a JSON document of the given shape; USER_NOT_FOUND (or DELETED_USER_NOT_FOUND) otherwise. */
+export async function getUserDocument(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  idOrUpn: string,
+  shape: UserDocumentShape,
+  state: "live" | "deleted" = "live",
+): Promise<string> {
+  await openRead(ctx.db, actor, tenantId, "directory.read");
+  const key = idOrUpn.includes("@") ? { upnKey: upnKey(idOrUpn) } : { id: idOrUpn };
+  const document = await findUserDocument(
+    ctx.db,
+    ctx.engine,
+    tenantId,
+    key,
+    state === "deleted",
+    shape,
+  );
+  if (document === undefined) throw userNotFound(idOrUpn, state);
+  return document;
+}
+
+interface PagePlan {
+  limit: number;
+  /** Asks for `limit + 1` rows: the extra one tells that more follow. */
+  query: UserRowQuery;
+}
+
+/** The options checked and turned into the page's row query; throws Invalid on bad options. */
+function planUserPage(options: ListUsersOptions): PagePlan {
   const limit = options.limit ?? DEFAULT_PAGE_SIZE;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw invalid("PAGE_SIZE_INVALID", `The page size must be between 1 and ${MAX_PAGE_SIZE}.`, {
@@ -81,39 +150,35 @@ export async function listUsers(
   const orderBy =
     position?.orderBy ?? options.orderBy ?? orderServedByIndex(options.filter, options) ?? "id";
   const direction = position?.direction ?? options.direction ?? "asc";
-  const after = position && { sortKey: position.sortKey, id: position.id };
-  const mfaState = options.mfaState === undefined ? undefined : parseMfaState(options.mfaState);
-  await openRead(ctx.db, actor, tenantId, "directory.read");
-  const rows = await listUserRows(ctx.db, tenantId, {
-    deleted: options.deleted ?? false,
-    limit: limit + 1,
-    orderBy,
-    direction,
-    after,
-    filter: options.filter,
-    upnPrefix: options.upnPrefix,
-    displayNamePrefix: options.displayNamePrefix,
-    search: options.search,
-    accountEnabled: options.accountEnabled,
-    synced: options.synced,
-    mfaState,
-  });
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last
-      ? encodeCursor(
-          orderBy,
-          direction,
-          orderBy === "displayName"
-            ? last.display_name_key
-            : orderBy === "userPrincipalName"
-              ? last.upn_key
-              : last.id,
-          last.id,
-        )
-      : null;
-  return { users: await withRoles(ctx.db, tenantId, page), nextCursor };
+  return {
+    limit,
+    query: {
+      deleted: options.deleted ?? false,
+      limit: limit + 1,
+      orderBy,
+      direction,
+      after: position && { sortKey: position.sortKey, id: position.id },
+      filter: options.filter,
+      upnPrefix: options.upnPrefix,
+      displayNamePrefix: options.displayNamePrefix,
+      search: options.search,
+      accountEnabled: options.accountEnabled,
+      synced: options.synced,
+      mfaState: options.mfaState === undefined ? undefined : parseMfaState(options.mfaState),
+    },
+  };
+}
+
+/** The cursor after the page's last row, when the extra row says more follow. */
+function nextCursorOf<R extends { id: string }>(
+  plan: PagePlan,
+  rows: readonly R[],
+  sortKeyOf: (row: R) => string,
+): string | null {
+  const last = rows[plan.limit - 1];
+  if (rows.length <= plan.limit || !last) return null;
+  const { orderBy, direction = "asc" } = plan.query;
+  return encodeCursor(orderBy, direction, sortKeyOf(last), last.id);
 }
 
 /**

@@ -1,7 +1,19 @@
 import { type Insertable, type Selectable, type SqlBool, sql, type Updateable } from "kysely";
 import type { Executor } from "../store/database.js";
-import { keyStartsWith } from "../store/engine.js";
+import { PreparedQueryFamily } from "../store/prepared-query.js";
+import {
+  type Engine,
+  type JsonProperty,
+  type JsonSource,
+  jsonObjectText,
+  keyStartsWith,
+} from "../store/engine.js";
 import type { UserTable } from "./user.table.js";
+import type {
+  UserDocumentField,
+  UserDocumentProperty,
+  UserDocumentShape,
+} from "./user-document.js";
 import type { UserFilter } from "./user-filter.js";
 import { whereUserFilter } from "./user-filter.repository.js";
 
@@ -119,8 +131,108 @@ export async function listUserRows(
   tenantId: string,
   query: UserRowQuery,
 ): Promise<UserRecord[]> {
+  return selectUserPage(db, tenantId, query)
+    .select(RECORD_COLUMNS)
+    .select(sql<SqlBool>`password_hash is not null`.as("has_password"))
+    .execute();
+}
+
+/** A user as a JSON document, with the keys its page position is made of. */
+export interface UserDocumentRow {
+  id: string;
+  /** The value of the listing's sort column (the id when ordered by id). */
+  sort_key: string;
+  document: string;
+}
+
+/**
+ * `listUserRows`, each user as a JSON document of the given shape (user-document.ts). The compiled
+ * query is kept for the next page and for repeats of the same listing (its filter, ordering and
+ * shape): a client paging through a directory sends the same query with a new position each time.
+ */
+export async function listUserDocumentRows(
+  db: Executor,
+  engine: Engine,
+  tenantId: string,
+  query: UserRowQuery,
+  shape: UserDocumentShape,
+): Promise<UserDocumentRow[]> {
+  const { limit, after, ...listing } = query;
+  const variant = JSON.stringify([listing, after !== undefined, shape]);
+  const args: Record<string, string | number> = { tenantId, limit };
+  // Ordered by id, the position is the id alone (`selectUserPage`).
+  if (after) args.afterId = after.id;
+  if (after && query.orderBy !== "id") args.afterKey = after.sortKey;
+  return documentPages.execute(db, variant, args, (db, placeholders) =>
+    selectUserPage(db, String(placeholders.tenantId), {
+      ...listing,
+      limit: placeholders.limit as number,
+      after: after && { sortKey: String(placeholders.afterKey), id: String(placeholders.afterId) },
+    }).select([
+      "id",
+      sql.ref<string>(SORT_COLUMN[query.orderBy]).as("sort_key"),
+      jsonObjectText(engine, shape.map(toJsonProperty)).as("document"),
+    ]),
+  );
+}
+
+const documentPages = new PreparedQueryFamily<Record<string, string | number>, UserDocumentRow>(
+  500,
+);
+
+/** One user, live or in the recycle bin, by id or by lower-cased UPN, as a JSON document. */
+export async function findUserDocument(
+  db: Executor,
+  engine: Engine,
+  tenantId: string,
+  key: { id: string } | { upnKey: string },
+  deleted: boolean,
+  shape: UserDocumentShape,
+): Promise<string | undefined> {
+  const byId = "id" in key;
+  const variant = JSON.stringify([byId, deleted, shape]);
+  const args = { tenantId, key: byId ? key.id : key.upnKey };
+  const rows = await userDocuments.execute(db, variant, args, (db, placeholders) =>
+    db
+      .selectFrom("app_user")
+      .select(jsonObjectText(engine, shape.map(toJsonProperty)).as("document"))
+      .where("tenant_id", "=", placeholders.tenantId)
+      .where(byId ? "id" : "upn_key", "=", placeholders.key)
+      .where("deleted_at", deleted ? "is not" : "is", null),
+  );
+  return rows[0]?.document;
+}
+
+const userDocuments = new PreparedQueryFamily<
+  { tenantId: string; key: string },
+  { document: string }
+>();
+
+const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
+  id: { column: "id", type: "text" },
+  userPrincipalName: { column: "user_principal_name", type: "text" },
+  displayName: { column: "display_name", type: "text" },
+  mail: { column: "mail", type: "text" },
+  mailNickname: { column: "mail_nickname", type: "text" },
+  accountEnabled: { column: "account_enabled", type: "boolean" },
+  externalId: { column: "external_id", type: "text" },
+  onPremisesSyncEnabled: { column: "on_premises_sync_enabled", type: "boolean" },
+  // Stored as `toISOString()` writes them, which is what `User` hands out.
+  createdDateTime: { column: "created_at", type: "text" },
+  deletedDateTime: { column: "deleted_at", type: "text" },
+};
+
+function toJsonProperty(property: UserDocumentProperty): JsonProperty {
+  return "field" in property
+    ? { name: property.name, source: DOCUMENT_COLUMNS[property.field] }
+    : { name: property.name, source: { json: property.json } };
+}
+
+/** The users of a page, filtered, ordered and limited; the caller picks the columns. */
+function selectUserPage(db: Executor, tenantId: string, query: UserRowQuery) {
   const column = SORT_COLUMN[query.orderBy];
-  let q = selectUserRecords(db)
+  let q = db
+    .selectFrom("app_user")
     .where("tenant_id", "=", tenantId)
     .where("deleted_at", query.deleted ? "is not" : "is", null);
   if (query.upnPrefix) q = q.where(keyStartsWith("upn_key", query.upnPrefix));
@@ -157,7 +269,7 @@ export async function listUserRows(
         : q.where((eb) => eb(eb.refTuple(column, "id"), past, eb.tuple(after.sortKey, after.id)));
   }
   if (column !== "id") q = q.orderBy(column, direction);
-  return q.orderBy("id", direction).limit(query.limit).execute();
+  return q.orderBy("id", direction).limit(query.limit);
 }
 
 export async function countUserRows(

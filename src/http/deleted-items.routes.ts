@@ -1,17 +1,25 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
 import { reportRestoredLicenseOverAssignments } from "../commerce/index.js";
-import { countUsers, getUser, listUsers, purgeUser, restoreUser } from "../directory/index.js";
+import {
+  countUsers,
+  getUserDocument,
+  listUserDocuments,
+  purgeUser,
+  restoreUser,
+} from "../directory/index.js";
 import { assertStepUp } from "../security/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
-import { toGraphUser } from "./graph-user.js";
+import { sendJsonText, withLeadingProperties } from "./json-text.js";
+import { graphUserShape, toGraphUser } from "./graph-user.js";
 import { odataContext } from "./odata.js";
 import {
   listOptionsOf,
   readUserListQuery,
   UserListQuerySchema,
-  userPageBody,
+  userPageJson,
+  userPageShape,
 } from "./user-list-query.js";
 
 const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
@@ -31,23 +39,28 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
       app.get(
         `/v1.0/directory/deletedItems/${cast}`,
         { ...auth, schema: { querystring: UserListQuerySchema } },
-        async (request) => {
+        async (request, reply) => {
           const { actor, session } = requireAuth(request);
           const query = readUserListQuery(request);
-          const options = { ...listOptionsOf(query), deleted: true };
-          const page = await listUsers(ctx, actor, session.tenantId, options);
+          const resource = {
+            path: `/v1.0/directory/deletedItems/${cast}`,
+            entitySet: "directoryObjects",
+            odataType: "#microsoft.graph.user",
+          };
+          const page = await listUserDocuments(
+            ctx,
+            actor,
+            session.tenantId,
+            { ...listOptionsOf(query), deleted: true },
+            userPageShape(resource, query),
+          );
           const count = query.count
             ? await countUsers(ctx, actor, session.tenantId, {
                 filter: query.filter,
                 deleted: true,
               })
             : undefined;
-          const resource = {
-            path: `/v1.0/directory/deletedItems/${cast}`,
-            entitySet: "directoryObjects",
-            odataType: "#microsoft.graph.user",
-          };
-          return userPageBody(request, resource, query, page, count);
+          return sendJsonText(reply, userPageJson(request, resource, query, page, count));
         },
       );
     }
@@ -55,14 +68,13 @@ export function deletedItemsRoutes(ctx: AppContext): FastifyPluginAsync {
     app.get(
       "/v1.0/directory/deletedItems/:id",
       { ...auth, schema: { params: ItemParams } },
-      async (request) => {
+      async (request, reply) => {
         const { actor, session } = requireAuth(request);
-        const user = await getUser(ctx, actor, session.tenantId, request.params.id, "deleted");
-        return {
-          "@odata.context": odataContext(request, "directoryObjects/$entity"),
-          "@odata.type": "#microsoft.graph.user",
-          ...toGraphUser(user),
-        };
+        const shape = graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" });
+        const id = request.params.id;
+        const document = await getUserDocument(ctx, actor, session.tenantId, id, shape, "deleted");
+        const context = odataContext(request, "directoryObjects/$entity");
+        return sendJsonText(reply, withLeadingProperties({ "@odata.context": context }, document));
       },
     );
 

@@ -1,6 +1,11 @@
 import { Type } from "@fastify/type-provider-typebox";
 import type { FastifyRequest } from "fastify";
-import type { User } from "../directory/index.js";
+import type {
+  User,
+  UserDocumentField,
+  UserDocumentProperty,
+  UserDocumentShape,
+} from "../directory/index.js";
 import { odataContext } from "./odata.js";
 
 /**
@@ -66,6 +71,55 @@ export function selectGraphUser(
     if (property === "id" || select.includes(property)) picked[property] = user[property];
   }
   return picked as Partial<GraphUser>;
+}
+
+/**
+ * Where each property of `toGraphUser` comes from when the store writes the JSON
+ * (`listUserDocuments`, `getUserDocument`): the same properties, values and order, so a page
+ * serialized by the database reads exactly like `toGraphUser` (graph-user.test.ts compares them).
+ */
+const GRAPH_USER_SOURCES: Record<
+  GraphUserProperty,
+  { field: UserDocumentField } | { json: string }
+> = {
+  id: { field: "id" },
+  businessPhones: { json: "[]" },
+  displayName: { field: "displayName" },
+  givenName: { json: "null" },
+  jobTitle: { json: "null" },
+  mail: { field: "mail" },
+  mobilePhone: { json: "null" },
+  officeLocation: { json: "null" },
+  preferredLanguage: { json: "null" },
+  surname: { json: "null" },
+  userPrincipalName: { field: "userPrincipalName" },
+  accountEnabled: { field: "accountEnabled" },
+  mailNickname: { field: "mailNickname" },
+  externalId: { field: "externalId" },
+  onPremisesSyncEnabled: { field: "onPremisesSyncEnabled" },
+  createdDateTime: { field: "createdDateTime" },
+  deletedDateTime: { field: "deletedDateTime" },
+};
+
+type GraphUserProperty = (typeof GRAPH_USER_PROPERTIES)[number];
+
+/**
+ * The document shape of Graph's user, `$select`ed as `selectGraphUser` does (always `id`, the
+ * resource's order), after any annotations given (`@odata.context`, `@odata.type`) in their order.
+ */
+export function graphUserShape(
+  select: readonly string[] | undefined,
+  annotations: Readonly<Record<string, string>> = {},
+): UserDocumentShape {
+  const shape: UserDocumentProperty[] = Object.entries(annotations).map(([name, value]) => ({
+    name,
+    json: JSON.stringify(value),
+  }));
+  for (const property of GRAPH_USER_PROPERTIES) {
+    if (select && property !== "id" && !select.includes(property)) continue;
+    shape.push({ name: property, ...GRAPH_USER_SOURCES[property] });
+  }
+  return shape;
 }
 
 /** `…$metadata#users`, with the selection as Graph writes it: `users(displayName,mail)`. */

@@ -5,10 +5,11 @@ import {
   type ListUsersOptions,
   MAX_PAGE_SIZE,
   toUserFilter,
+  type UserDocumentPage,
+  type UserDocumentShape,
   type UserFilter,
-  type UserPage,
 } from "../directory/index.js";
-import { GRAPH_USER_PROPERTIES, selectGraphUser, toGraphUser } from "./graph-user.js";
+import { GRAPH_USER_PROPERTIES, graphUserShape } from "./graph-user.js";
 import { parseFilter } from "./odata/parse-filter.js";
 import {
   type OrderBy,
@@ -137,27 +138,35 @@ export interface UserListResource {
   odataType?: string;
 }
 
-/** Graph's collection body: context, count, nextLink and the (selected) users. */
-export function userPageBody(
+/** The document shape of the listing's items: Graph's user, `$select`ed, typed where Graph does. */
+export function userPageShape(resource: UserListResource, query: UserListQuery): UserDocumentShape {
+  return graphUserShape(
+    query.select,
+    resource.odataType ? { "@odata.type": resource.odataType } : {},
+  );
+}
+
+/**
+ * Graph's collection body as JSON text: context, count, nextLink and the users' documents, which
+ * the store wrote in `userPageShape` (`listUserDocuments`).
+ */
+export function userPageJson(
   request: FastifyRequest,
   resource: UserListResource,
   query: UserListQuery,
-  page: UserPage,
+  page: UserDocumentPage,
   count: number | undefined,
-) {
+): string {
   const next = page.nextCursor ? nextLink(request, resource.path, query, page.nextCursor) : null;
   const set = query.select
     ? `${resource.entitySet}(${query.select.join(",")})`
     : resource.entitySet;
-  return {
+  const head = {
     "@odata.context": odataContext(request, set),
     ...(count === undefined ? {} : { "@odata.count": count }),
     ...(next ? { "@odata.nextLink": next } : {}),
-    value: page.users.map((user) => ({
-      ...(resource.odataType ? { "@odata.type": resource.odataType } : {}),
-      ...selectGraphUser(toGraphUser(user), query.select),
-    })),
   };
+  return `${JSON.stringify(head).slice(0, -1)},"value":[${page.documents.join(",")}]}`;
 }
 
 /** Absolute, on the request's own scheme and host; `$` kept literal, as Graph writes it. */

@@ -4,17 +4,18 @@ import {
   countUsers,
   createUser,
   deleteUser,
-  getUser,
-  listUsers,
+  getUserDocument,
+  listUserDocuments,
   toUserFilter,
   updateUser,
 } from "../directory/index.js";
 import type { AppContext } from "../shared/app-context.js";
 import { authenticate, requireAuth } from "./authenticate.js";
+import { sendJsonText, withLeadingProperties } from "./json-text.js";
 import {
   GRAPH_USER_PROPERTIES,
   GraphUserCollectionSchema,
-  selectGraphUser,
+  graphUserShape,
   toGraphUser,
   userContext,
 } from "./graph-user.js";
@@ -30,7 +31,8 @@ import {
   readUserListQuery,
   SelectQuerySchema,
   UserListQuerySchema,
-  userPageBody,
+  userPageJson,
+  userPageShape,
 } from "./user-list-query.js";
 
 const PasswordProfile = Type.Object({
@@ -65,6 +67,24 @@ function readSelect(request: FastifyRequest): string[] | undefined {
 }
 
 /**
+ * One user in Graph's shape with its `@odata.context`, as JSON text written by the store. Lists and
+ * lookups skip building a `User` (and reading its roles, which Graph's user does not show).
+ */
+async function answerUser(
+  ctx: AppContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  idOrUpn: string,
+) {
+  const { actor, session } = requireAuth(request);
+  const select = readSelect(request);
+  const shape = graphUserShape(select);
+  const document = await getUserDocument(ctx, actor, session.tenantId, idOrUpn, shape);
+  const context = userContext(request, true, select);
+  return sendJsonText(reply, withLeadingProperties({ "@odata.context": context }, document));
+}
+
+/**
  * Users under /v1.0/users in Graph's shapes: create (201), read by id or UPN, update (204),
  * soft delete to the recycle bin (204), a page of users with OData's `$filter`, `$select`,
  * `$orderby`, `$top`, `$count` and `@odata.nextLink` (user-list-query.ts), `/users/$count`, and
@@ -86,18 +106,8 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
       return reply.type("text/plain; charset=utf-8").send(String(count));
     }
 
-    app.get(
-      "/v1.0/me",
-      { ...auth, schema: { querystring: SelectQuerySchema } },
-      async (request) => {
-        const { actor, session } = requireAuth(request);
-        const select = readSelect(request);
-        const user = await getUser(ctx, actor, session.tenantId, session.subjectId);
-        return {
-          "@odata.context": userContext(request, true, select),
-          ...selectGraphUser(toGraphUser(user), select),
-        };
-      },
+    app.get("/v1.0/me", { ...auth, schema: { querystring: SelectQuerySchema } }, (request, reply) =>
+      answerUser(ctx, request, reply, requireAuth(request).session.subjectId),
     );
 
     app.get(
@@ -106,20 +116,21 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
         ...auth,
         schema: { querystring: UserListQuerySchema, response: { 200: GraphUserCollectionSchema } },
       },
-      async (request) => {
+      async (request, reply) => {
         const { actor, session } = requireAuth(request);
         const query = readUserListQuery(request);
-        const page = await listUsers(ctx, actor, session.tenantId, listOptionsOf(query));
+        const resource = { path: "/v1.0/users", entitySet: "users" };
+        const page = await listUserDocuments(
+          ctx,
+          actor,
+          session.tenantId,
+          listOptionsOf(query),
+          userPageShape(resource, query),
+        );
         const count = query.count
           ? await countUsers(ctx, actor, session.tenantId, { filter: query.filter })
           : undefined;
-        return userPageBody(
-          request,
-          { path: "/v1.0/users", entitySet: "users" },
-          query,
-          page,
-          count,
-        );
+        return sendJsonText(reply, userPageJson(request, resource, query, page, count));
       },
     );
 
@@ -156,13 +167,7 @@ export function usersRoutes(ctx: AppContext): FastifyPluginAsync {
       async (request, reply) => {
         // `/users/%24count` reaches this route: the router matches paths before decoding them.
         if (request.params.id === "$count") return answerCount(request, reply);
-        const { actor, session } = requireAuth(request);
-        const select = readSelect(request);
-        const user = await getUser(ctx, actor, session.tenantId, request.params.id);
-        return {
-          "@odata.context": userContext(request, true, select),
-          ...selectGraphUser(toGraphUser(user), select),
-        };
+        return answerUser(ctx, request, reply, request.params.id);
       },
     );
 

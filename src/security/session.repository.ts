@@ -1,5 +1,6 @@
 import type { Insertable, Selectable } from "kysely";
 import type { Executor } from "../store/database.js";
+import { PreparedQuery } from "../store/prepared-query.js";
 import type { AuthSessionTable } from "./security.table.js";
 
 export type SessionRow = Selectable<AuthSessionTable>;
@@ -60,7 +61,11 @@ export async function deleteStaleThrottles(db: Executor, before: string): Promis
  * authenticated request asks.
  */
 export async function findSessionWithSubjectState(db: Executor, tokenHash: string) {
-  return db
+  return sessionWithSubjectState.executeTakeFirst(db, { tokenHash });
+}
+
+const sessionWithSubjectState = new PreparedQuery((db: Executor, args: { tokenHash: string }) =>
+  db
     .selectFrom("auth_session as s")
     .innerJoin("tenant as t", "t.id", "s.tenant_id")
     .leftJoin("app_user as u", (join) =>
@@ -84,6 +89,5 @@ export async function findSessionWithSubjectState(db: Executor, tokenHash: strin
       "u.security_epoch as user_security_epoch",
       "a.id as application_id",
     ])
-    .where("s.token_hash", "=", tokenHash)
-    .executeTakeFirst();
-}
+    .where("s.token_hash", "=", args.tokenHash),
+);
