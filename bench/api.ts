@@ -1,13 +1,16 @@
 /**
  * API throughput on both engines (`npm run bench:api`): a served `tenantry` process holding a
- * tenant of 100,000 users (set BENCH_USERS), loaded by autocannon from this process at 50
- * connections, plus a sequential walk through all users with `$top=999`. Prints one table.
+ * tenant of 100,000 users (set BENCH_USERS), loaded at 50 connections, plus a sequential walk
+ * through all users with `$top=999`. Prints one table. The load comes from autocannon in this
+ * process, or from wrk with BENCH_TOOL=wrk (`apt-get install wrk`). At saturation wrk reports a
+ * tail of a few hundred milliseconds from any Node.js server, even one answering from a busy loop
+ * of 0.3 ms per request: its connections are served unevenly; compare tools on the same server.
  * BENCH_ENGINES=sqlite skips PostgreSQL; BENCH_SECONDS sets each load's duration (default 10);
  * BENCH_WORKERS sets the server's `--workers` (default 1); BENCH_SERVER_NODE_ARGS passes node flags
  * to the server (e.g. `--cpu-prof --cpu-prof-dir=prof`). Each load first runs for BENCH_WARMUP
  * seconds (default 3) unmeasured, at the same concurrency, so that it measures a warm server.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +32,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 3);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const CONNECTIONS = 50;
+const TOOL = process.env.BENCH_TOOL ?? "autocannon";
+if (TOOL !== "autocannon" && TOOL !== "wrk") throw new Error("BENCH_TOOL is autocannon or wrk");
 const PASSWORD = "Bench-Password-2026";
 
 interface Row {
@@ -131,12 +136,54 @@ async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url
   throw new Error("the server did not become ready within 20 s");
 }
 
+/** Requests/s, p50, p99 (ms) and failures, from wrk's `--latency` report. */
+async function runWrk(url: string, authorization: string, seconds: number) {
+  const stdout = await new Promise<string>((resolve, reject) =>
+    execFile(
+      "wrk",
+      [
+        "--threads",
+        "1",
+        "--connections",
+        String(CONNECTIONS),
+        "--duration",
+        `${seconds}s`,
+        "--latency",
+        "--header",
+        `authorization: ${authorization}`,
+        url,
+      ],
+      (error, out) => (error ? reject(error) : resolve(out)),
+    ),
+  );
+  const ms = (percentile: string) => {
+    const match = new RegExp(`^\\s+${percentile}%\\s+([\\d.]+)(us|ms|s)\\s*$`, "m").exec(stdout);
+    if (!match?.[1]) throw new Error(`no p${percentile} in wrk's report:\n${stdout}`);
+    return Number(match[1]) * ({ us: 0.001, ms: 1, s: 1000 } as const)[match[2] as "us"];
+  };
+  // "Socket errors: connect 0, read 0, write 0, timeout 0" appears only when there were some.
+  const socketErrors = (/^\s*Socket errors: (.*)$/m.exec(stdout)?.[1] ?? "")
+    .split(",")
+    .reduce((sum, part) => sum + Number(/\d+/.exec(part)?.[0] ?? 0), 0);
+  return {
+    rps: Number(/^Requests\/sec:\s+([\d.]+)/m.exec(stdout)?.[1]),
+    p50: ms("50"),
+    p99: ms("99"),
+    errors: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + socketErrors,
+  };
+}
+
 async function load(
   engine: Engine,
   name: string,
   url: string,
   authorization: string,
 ): Promise<void> {
+  if (TOOL === "wrk") {
+    if (WARMUP_SECONDS > 0) await runWrk(url, authorization, WARMUP_SECONDS);
+    rows.push({ engine, load: name, ...(await runWrk(url, authorization, SECONDS)) });
+    return;
+  }
   if (WARMUP_SECONDS > 0) {
     await autocannon({
       url,
@@ -233,7 +280,7 @@ async function benchEngine(engine: Engine): Promise<void> {
 for (const engine of engines) await benchEngine(engine);
 
 console.log(
-  `\n${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} connections, ${SECONDS} s per load after ${WARMUP_SECONDS} s warm-up, ${WORKERS} server process(es), node ${process.version}\n`,
+  `\n${USERS.toLocaleString("en-US")} users, ${CONNECTIONS} connections, ${SECONDS} s per load after ${WARMUP_SECONDS} s warm-up, ${WORKERS} server process(es), load from ${TOOL}, node ${process.version}\n`,
 );
 console.log("| engine | load | requests/s | p50 ms | p99 ms | errors |");
 console.log("|---|---|---:|---:|---:|---:|");

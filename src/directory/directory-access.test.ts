@@ -24,11 +24,30 @@ describe.each(TEST_ENGINES)("openRead on %s", (engine) => {
     await t.close();
   });
 
-  it("gives the tenant and the caller's roles in one step", async () => {
-    const { tenant, resolved } = await openRead(t.db, org.adminActor, org.tenantId, "users.manage");
-    expect(tenant.id).toBe(org.tenantId);
+  it("gives the caller's roles in one step", async () => {
+    const resolved = await openRead(t.db, org.adminActor, org.tenantId, "users.manage");
     expect(resolved.roles).toEqual(["globalAdministrator"]);
     expect(resolved.privileged).toBe(false);
+  });
+
+  it("checks the roles that came with the request's session without reading them again", async () => {
+    const { user } = await createUserWithRoles(t, org, "session-admin", ["userAdministrator"]);
+    const actor = { type: "user", tenantId: org.tenantId, userId: user.id } as const;
+    expect((await openRead(t.db, actor, org.tenantId, "users.manage")).roles).toEqual([
+      "userAdministrator",
+    ]);
+    // The session carried no role: that decides, whatever the table says a moment later.
+    await expectAppError(
+      openRead(t.db, { ...actor, sessionRoleTemplateIds: [] }, org.tenantId, "users.manage"),
+      "INSUFFICIENT_ROLE",
+      "Forbidden",
+    );
+    const elsewhere = { ...actor, tenantId: other.tenantId, sessionRoleTemplateIds: [] };
+    await expectAppError(
+      openRead(t.db, elsewhere, org.tenantId, "directory.read"),
+      "TENANT_NOT_FOUND",
+      "NotFound",
+    );
   });
 
   it("answers TENANT_NOT_FOUND for another tenant and for one that does not exist", async () => {
@@ -60,7 +79,7 @@ describe.each(TEST_ENGINES)("openRead on %s", (engine) => {
   });
 
   it("lets the operator through with full rights", async () => {
-    const { resolved } = await openRead(t.db, { type: "operator" }, org.tenantId, "tenant.close");
+    const resolved = await openRead(t.db, { type: "operator" }, org.tenantId, "tenant.close");
     expect(resolved.privileged).toBe(true);
   });
 });

@@ -1,5 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { authenticateAccessToken, type Session, type SessionKind } from "../security/index.js";
+import {
+  type AuthenticatedSession,
+  authenticateAccessToken,
+  type Session,
+  type SessionKind,
+} from "../security/index.js";
 import type { Actor } from "../shared/actor.js";
 import { findClosedTenantReader } from "../closure/index.js";
 import type { AppContext } from "../shared/app-context.js";
@@ -79,7 +84,7 @@ export function requireAuth(request: FastifyRequest): RequestAuth {
   return request.auth;
 }
 
-function actorOf(session: Session, requestId: string): Actor {
+function actorOf(session: AuthenticatedSession, requestId: string): Actor {
   return session.subjectType === "user"
     ? {
         type: "user",
@@ -87,6 +92,7 @@ function actorOf(session: Session, requestId: string): Actor {
         userId: session.subjectId,
         requestId,
         sessionId: session.id,
+        sessionRoleTemplateIds: session.subjectRoleTemplateIds,
       }
     : {
         type: "application",

@@ -32,6 +32,7 @@ export {
   stepUpBlocker,
 } from "./session.js";
 export {
+  type AuthenticatedSession,
   authenticateAccessToken,
   type IssuedToken,
   type IssueSessionInput,

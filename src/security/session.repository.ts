@@ -57,11 +57,20 @@ export async function deleteStaleThrottles(db: Executor, before: string): Promis
 
 /**
  * A session by its token's hash together with everything that decides whether it still works —
- * its tenant's state and its user's (or application's) — in one round trip, since every
- * authenticated request asks.
+ * its tenant's state and its user's (or application's) — and the user's roles, in one round trip,
+ * since every authenticated request asks (and most then check a role).
  */
 export async function findSessionWithSubjectState(db: Executor, tokenHash: string) {
-  return sessionWithSubjectState.executeTakeFirst(db, { tokenHash });
+  const rows = await sessionWithSubjectState.execute(db, { tokenHash });
+  const first = rows[0];
+  if (!first) return undefined;
+  const { user_role_template_id: _, ...session } = first;
+  return {
+    ...session,
+    user_role_template_ids: rows.flatMap((r) =>
+      r.user_role_template_id === null ? [] : [r.user_role_template_id],
+    ),
+  };
 }
 
 const sessionWithSubjectState = new PreparedQuery((db: Executor, args: { tokenHash: string }) =>
@@ -73,6 +82,9 @@ const sessionWithSubjectState = new PreparedQuery((db: Executor, args: { tokenHa
         .onRef("u.tenant_id", "=", "s.tenant_id")
         .onRef("u.id", "=", "s.subject_id")
         .on("s.subject_type", "=", "user"),
+    )
+    .leftJoin("role_assignment as ra", (join) =>
+      join.onRef("ra.tenant_id", "=", "u.tenant_id").onRef("ra.user_id", "=", "u.id"),
     )
     .leftJoin("application as a", (join) =>
       join
@@ -88,6 +100,8 @@ const sessionWithSubjectState = new PreparedQuery((db: Executor, args: { tokenHa
       "u.deleted_at as user_deleted_at",
       "u.security_epoch as user_security_epoch",
       "a.id as application_id",
+      "ra.role_template_id as user_role_template_id",
     ])
-    .where("s.token_hash", "=", args.tokenHash),
+    .where("s.token_hash", "=", args.tokenHash)
+    .orderBy("ra.role_template_id"),
 );

@@ -30,6 +30,12 @@ export interface IssueSessionInput {
   mfaAt?: Date | null;
 }
 
+/** A session as a request presents it, with its user's roles read in the same round trip. */
+export interface AuthenticatedSession extends Session {
+  /** The user's directory role template ids when the session was checked; none for applications. */
+  subjectRoleTemplateIds: readonly string[];
+}
+
 export interface IssuedToken {
   accessToken: string;
   /** Seconds until the token expires. */
@@ -76,7 +82,7 @@ function invalidToken(message = "The access token is missing, expired or revoked
 export async function authenticateAccessToken(
   ctx: Pick<AppContext, "db" | "clock">,
   token: string,
-): Promise<Session> {
+): Promise<AuthenticatedSession> {
   if (!looksLikeAccessToken(token)) throw invalidToken();
   const row = await findSessionWithSubjectState(ctx.db, hashToken(token));
   const now = ctx.clock.now().toISOString();
@@ -89,7 +95,7 @@ export async function authenticateAccessToken(
   } else if (row.application_id === null) {
     throw invalidToken();
   }
-  return toSession(row);
+  return { ...toSession(row), subjectRoleTemplateIds: row.user_role_template_ids };
 }
 
 /** Ends one session (sign-out). */

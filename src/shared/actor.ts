@@ -1,6 +1,7 @@
 /**
  * Who is acting. Services load an actor's roles themselves, inside their transaction, so a role
- * removed a moment ago is never trusted. A signed-in `user` or an `application` (client
+ * removed a moment ago is never trusted (plain reads may use the roles read with the request's
+ * session, in the same request). A signed-in `user` or an `application` (client
  * credentials) acts within its tenant; the `operator` acts from the local CLI on the store itself
  * (e.g. `tenantry tenant create`), the `system` on behalf of the scheduler.
  */
@@ -12,6 +13,12 @@ export type Actor =
       readonly requestId?: string;
       /** The session the request came with, when it came over HTTP. */
       readonly sessionId?: string;
+      /**
+       * The user's role template ids, read together with the session at the start of this HTTP
+       * request. Reads check permissions against them instead of reading the roles again a moment
+       * later; writes still read the roles inside their transaction.
+       */
+      readonly sessionRoleTemplateIds?: readonly string[];
     }
   | {
       readonly type: "application";

@@ -6,6 +6,7 @@ import pg from "pg";
 import type { Database } from "./database.js";
 import type { Engine } from "./engine.js";
 import { FifoSqliteDialect } from "./fifo-sqlite-dialect.js";
+import { withNamedStatements } from "./statement-names.js";
 
 export interface StoreOptions {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite. */
@@ -58,7 +59,9 @@ function openPostgres(url: string, max: number, onConnectionError?: (error: Erro
     },
   });
   pool.on("error", (error) => onConnectionError?.(error));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: withNamedStatements(pool) }),
+  });
   return {
     db,
     engine: "postgres",

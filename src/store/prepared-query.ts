@@ -1,5 +1,6 @@
-import type { Compilable, CompiledQuery, DialectAdapter } from "kysely";
+import { type Compilable, type CompiledQuery, type DialectAdapter, PostgresAdapter } from "kysely";
 import type { Executor } from "./database.js";
+import { nameStatement } from "./statement-names.js";
 
 /** Values a prepared query takes: plain parameters, never SQL. */
 export type PreparedArgs = Record<string, string | number | boolean | null>;
@@ -8,7 +9,8 @@ export type PreparedArgs = Record<string, string | number | boolean | null>;
  * A query that Kysely builds and compiles once per database, then runs with new parameter values.
  * Building and compiling costs several times what SQLite takes to answer a lookup by key, so the
  * queries of every request (the session, the caller's roles, a user) are prepared this way;
- * everything else is built per call as usual.
+ * everything else is built per call as usual. On PostgreSQL they also run as named statements,
+ * planned once per connection (statement-names.ts).
  *
  * The build function receives placeholders for the arguments and must pass each one to Kysely
  * unchanged as a value (not inside `sql.raw`, not lower-cased or otherwise derived): the compiled
@@ -101,6 +103,7 @@ function compileTemplate<A extends PreparedArgs, R>(
   if (query.sql.includes(MARK)) {
     throw new Error("a prepared query's argument was written into its SQL text");
   }
+  if (db.getExecutor().adapter instanceof PostgresAdapter) nameStatement(query.sql);
   const sources: Template<A, R>["sources"] = query.parameters.map((value) =>
     typeof value === "string" && value.startsWith(MARK)
       ? { kind: "arg", name: value.slice(MARK.length) as keyof A & string }
