@@ -202,7 +202,7 @@ export function jsonObjectText(
     const pairs = properties.flatMap(({ name, source }) => [
       sql`${name}`,
       "json" in source
-        ? sql`json(${source.json})`
+        ? sqliteFixedJson(source.json)
         : source.type === "boolean"
           ? sql`json(case ${sql.ref(source.column)} when 1 then 'true' when 0 then 'false' else 'null' end)`
           : sql.ref(source.column),
@@ -230,4 +230,16 @@ export function jsonObjectText(
   });
   parts.push(sql`${`${properties.length === 0 ? "{" : text}}`}::text`);
   return sql<string>`(${sql.join(parts, sql` || `)})`;
+}
+
+/**
+ * Fixed JSON as a `json_object` value: `null`, `[]` and strings without `json()`, which would parse
+ * the text again on every row.
+ */
+function sqliteFixedJson(json: string): RawBuilder<unknown> {
+  const value: unknown = JSON.parse(json);
+  if (value === null) return sql`null`;
+  if (typeof value === "string") return sql`${value}`;
+  if (Array.isArray(value) && value.length === 0) return sql`json_array()`;
+  return sql`json(${json})`;
 }
