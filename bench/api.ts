@@ -11,6 +11,7 @@
  * seconds (default 3) unmeasured, at the same concurrency, so that it measures a warm server.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -273,7 +274,12 @@ async function benchEngine(engine: Engine): Promise<void> {
     }
     walks.push({ engine, users: seen, ms: Number(process.hrtime.bigint() - started) / 1e6 });
   } finally {
-    server?.child.kill("SIGTERM");
+    if (server && server.child.exitCode === null) {
+      // Let it close its connections before the database is dropped under them.
+      const exited = once(server.child, "exit");
+      server.child.kill("SIGTERM");
+      await exited;
+    }
     await ctx.close();
     await database.drop();
   }

@@ -33,8 +33,13 @@ export async function openAppContext(
   const store = openStore({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    // The message and code only: pg attaches the whole client (its settings, its prepared
+    // statements) to the error.
     onConnectionError: (error) =>
-      log.warn({ err: error }, "an idle database connection failed; it will be replaced"),
+      log.warn(
+        { code: (error as { code?: unknown }).code, reason: error.message },
+        "an idle database connection failed; it will be replaced",
+      ),
   });
   try {
     if (options.migrate !== false) {
