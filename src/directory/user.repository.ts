@@ -158,7 +158,7 @@ export async function listUserDocumentRows(
   shape: UserDocumentShape,
 ): Promise<UserDocumentRow[]> {
   const { limit, after, ...listing } = query;
-  const variant = JSON.stringify([listing, after !== undefined, shape]);
+  const variant = `${JSON.stringify([listing, after !== undefined])}${shapeKey(shape)}`;
   const args: Record<string, string | number> = { tenantId, limit };
   // Ordered by id, the position is the id alone (`selectUserPage`).
   if (after) args.afterId = after.id;
@@ -190,7 +190,7 @@ export async function findUserDocument(
   shape: UserDocumentShape,
 ): Promise<string | undefined> {
   const byId = "id" in key;
-  const variant = JSON.stringify([byId, deleted, shape]);
+  const variant = `${JSON.stringify([byId, deleted])}${shapeKey(shape)}`;
   const args = { tenantId, key: byId ? key.id : key.upnKey };
   const rows = await userDocuments.execute(db, variant, args, (db, placeholders) =>
     db
@@ -207,6 +207,18 @@ const userDocuments = new PreparedQueryFamily<
   { tenantId: string; key: string },
   { document: string }
 >();
+
+/** A shape's part of a prepared query's variant, computed once per shape object. */
+function shapeKey(shape: UserDocumentShape): string {
+  let key = shapeKeys.get(shape);
+  if (key === undefined) {
+    key = JSON.stringify(shape);
+    shapeKeys.set(shape, key);
+  }
+  return key;
+}
+
+const shapeKeys = new WeakMap<UserDocumentShape, string>();
 
 const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
   id: { column: "id", type: "text" },

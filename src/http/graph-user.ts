@@ -111,6 +111,10 @@ export function graphUserShape(
   select: readonly string[] | undefined,
   annotations: Readonly<Record<string, string>> = {},
 ): UserDocumentShape {
+  // The same few shapes serve every request; the same object also lets the store reuse its key.
+  const key = JSON.stringify([select ?? null, annotations]);
+  const known = shapes.get(key);
+  if (known) return known;
   const shape: UserDocumentProperty[] = Object.entries(annotations).map(([name, value]) => ({
     name,
     json: JSON.stringify(value),
@@ -119,8 +123,14 @@ export function graphUserShape(
     if (select && property !== "id" && !select.includes(property)) continue;
     shape.push({ name: property, ...GRAPH_USER_SOURCES[property] });
   }
+  if (shapes.size >= MAX_KEPT_SHAPES) shapes.delete(shapes.keys().next().value ?? "");
+  shapes.set(key, shape);
   return shape;
 }
+
+/** Shapes kept: `$select`s are subsets of 17 properties, so requests could ask for many. */
+const MAX_KEPT_SHAPES = 100;
+const shapes = new Map<string, UserDocumentShape>();
 
 /** `…$metadata#users`, with the selection as Graph writes it: `users(displayName,mail)`. */
 export function userContext(
