@@ -1,4 +1,11 @@
-import { type Insertable, type Selectable, type SqlBool, sql, type Updateable } from "kysely";
+import {
+  type Insertable,
+  type RawBuilder,
+  type Selectable,
+  type SqlBool,
+  sql,
+  type Updateable,
+} from "kysely";
 import type { Executor } from "../store/database.js";
 import { PreparedQueryFamily } from "../store/prepared-query.js";
 import {
@@ -158,15 +165,17 @@ export async function listUserDocumentRows(
   shape: UserDocumentShape,
 ): Promise<UserDocumentRow[]> {
   const { limit, after, ...listing } = query;
-  const variant = `${JSON.stringify([listing, after !== undefined])}${shapeKey(shape)}`;
-  const args: Record<string, string | number> = { tenantId, limit };
+  // The limit is written into the SQL: with it known, PostgreSQL settles on one plan for the
+  // named statement instead of planning it again on every execution.
+  const variant = `${JSON.stringify([listing, after !== undefined, limit])}${shapeKey(shape)}`;
+  const args: Record<string, string | number> = { tenantId };
   // Ordered by id, the position is the id alone (`selectUserPage`).
   if (after) args.afterId = after.id;
   if (after && query.orderBy !== "id") args.afterKey = after.sortKey;
   return documentPages.execute(db, variant, args, (db, placeholders) =>
     selectUserPage(db, String(placeholders.tenantId), {
       ...listing,
-      limit: placeholders.limit as number,
+      limit: sql.lit(limit),
       after: after && { sortKey: String(placeholders.afterKey), id: String(placeholders.afterId) },
     }).select([
       "id",
@@ -240,8 +249,15 @@ function toJsonProperty(property: UserDocumentProperty): JsonProperty {
     : { name: property.name, source: { json: property.json } };
 }
 
-/** The users of a page, filtered, ordered and limited; the caller picks the columns. */
-function selectUserPage(db: Executor, tenantId: string, query: UserRowQuery) {
+/**
+ * The users of a page, filtered, ordered and limited; the caller picks the columns. The limit may
+ * be a literal written into the SQL (`sql.lit`) instead of a parameter.
+ */
+function selectUserPage(
+  db: Executor,
+  tenantId: string,
+  query: Omit<UserRowQuery, "limit"> & { limit: number | RawBuilder<number> },
+) {
   const column = SORT_COLUMN[query.orderBy];
   let q = db
     .selectFrom("app_user")
