@@ -5,14 +5,13 @@ import { openRead } from "./directory-access.js";
 import { parseMfaState, type User, upnKey } from "./user.js";
 import {
   countUserRows,
-  findUserDocument,
-  listUserDocumentRows,
   listUserRows,
   type SortDirection,
   type UserOrder,
   type UserRowQuery,
 } from "./user.repository.js";
 import type { UserDocumentPage, UserDocumentShape } from "./user-document.js";
+import { findUserDocument, listUserDocumentRows } from "./user-document.repository.js";
 import type { UserFilter } from "./user-filter.js";
 import { orderServedByIndex } from "./user-filter.js";
 import { userNotFound, withRoles } from "./user-lookup.js";

@@ -7,20 +7,8 @@ import {
   type Updateable,
 } from "kysely";
 import type { Executor } from "../store/database.js";
-import { PreparedQueryFamily } from "../store/prepared-query.js";
-import {
-  type Engine,
-  type JsonProperty,
-  type JsonSource,
-  jsonObjectText,
-  keyStartsWith,
-} from "../store/engine.js";
+import { keyStartsWith } from "../store/engine.js";
 import type { UserTable } from "./user.table.js";
-import type {
-  UserDocumentField,
-  UserDocumentProperty,
-  UserDocumentShape,
-} from "./user-document.js";
 import type { UserFilter } from "./user-filter.js";
 import { whereUserFilter } from "./user-filter.repository.js";
 
@@ -82,7 +70,7 @@ export interface UserRowQuery {
   excludeIds?: readonly string[] | undefined;
 }
 
-const SORT_COLUMN = {
+export const SORT_COLUMN = {
   id: "id",
   // Case-insensitive order, served by the (tenant_id, display_name_key, id) index.
   displayName: "display_name_key",
@@ -144,116 +132,11 @@ export async function listUserRows(
     .execute();
 }
 
-/** A user as a JSON document, with the keys its page position is made of. */
-export interface UserDocumentRow {
-  id: string;
-  /** The value of the listing's sort column (the id when ordered by id). */
-  sort_key: string;
-  document: string;
-}
-
-/**
- * `listUserRows`, each user as a JSON document of the given shape (user-document.ts). The compiled
- * query is kept for the next page and for repeats of the same listing (its filter, ordering and
- * shape): a client paging through a directory sends the same query with a new position each time.
- */
-export async function listUserDocumentRows(
-  db: Executor,
-  engine: Engine,
-  tenantId: string,
-  query: UserRowQuery,
-  shape: UserDocumentShape,
-): Promise<UserDocumentRow[]> {
-  const { limit, after, ...listing } = query;
-  // The limit is written into the SQL: with it known, PostgreSQL settles on one plan for the
-  // named statement instead of planning it again on every execution.
-  const variant = `${JSON.stringify([listing, after !== undefined, limit])}${shapeKey(shape)}`;
-  const args: Record<string, string | number> = { tenantId };
-  // Ordered by id, the position is the id alone (`selectUserPage`).
-  if (after) args.afterId = after.id;
-  if (after && query.orderBy !== "id") args.afterKey = after.sortKey;
-  return documentPages.execute(db, variant, args, (db, placeholders) =>
-    selectUserPage(db, String(placeholders.tenantId), {
-      ...listing,
-      limit: sql.lit(limit),
-      after: after && { sortKey: String(placeholders.afterKey), id: String(placeholders.afterId) },
-    }).select([
-      "id",
-      sql.ref<string>(SORT_COLUMN[query.orderBy]).as("sort_key"),
-      jsonObjectText(engine, shape.map(toJsonProperty)).as("document"),
-    ]),
-  );
-}
-
-const documentPages = new PreparedQueryFamily<Record<string, string | number>, UserDocumentRow>(
-  500,
-);
-
-/** One user, live or in the recycle bin, by id or by lower-cased UPN, as a JSON document. */
-export async function findUserDocument(
-  db: Executor,
-  engine: Engine,
-  tenantId: string,
-  key: { id: string } | { upnKey: string },
-  deleted: boolean,
-  shape: UserDocumentShape,
-): Promise<string | undefined> {
-  const byId = "id" in key;
-  const variant = `${JSON.stringify([byId, deleted])}${shapeKey(shape)}`;
-  const args = { tenantId, key: byId ? key.id : key.upnKey };
-  const rows = await userDocuments.execute(db, variant, args, (db, placeholders) =>
-    db
-      .selectFrom("app_user")
-      .select(jsonObjectText(engine, shape.map(toJsonProperty)).as("document"))
-      .where("tenant_id", "=", placeholders.tenantId)
-      .where(byId ? "id" : "upn_key", "=", placeholders.key)
-      .where("deleted_at", deleted ? "is not" : "is", null),
-  );
-  return rows[0]?.document;
-}
-
-const userDocuments = new PreparedQueryFamily<
-  { tenantId: string; key: string },
-  { document: string }
->();
-
-/** A shape's part of a prepared query's variant, computed once per shape object. */
-function shapeKey(shape: UserDocumentShape): string {
-  let key = shapeKeys.get(shape);
-  if (key === undefined) {
-    key = JSON.stringify(shape);
-    shapeKeys.set(shape, key);
-  }
-  return key;
-}
-
-const shapeKeys = new WeakMap<UserDocumentShape, string>();
-
-const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
-  id: { column: "id", type: "text" },
-  userPrincipalName: { column: "user_principal_name", type: "text" },
-  displayName: { column: "display_name", type: "text" },
-  mail: { column: "mail", type: "text" },
-  mailNickname: { column: "mail_nickname", type: "text" },
-  accountEnabled: { column: "account_enabled", type: "boolean" },
-  externalId: { column: "external_id", type: "text" },
-  onPremisesSyncEnabled: { column: "on_premises_sync_enabled", type: "boolean" },
-  // Stored as `toISOString()` writes them, which is what `User` hands out.
-  createdDateTime: { column: "created_at", type: "text" },
-  deletedDateTime: { column: "deleted_at", type: "text" },
-};
-
-function toJsonProperty(property: UserDocumentProperty): JsonProperty {
-  return "field" in property
-    ? { name: property.name, source: DOCUMENT_COLUMNS[property.field] }
-    : { name: property.name, source: { json: property.json } };
-}
-
 /**
  * The users of a page, filtered, ordered and limited; the caller picks the columns. The limit may
  * be a literal written into the SQL (`sql.lit`) instead of a parameter.
  */
-function selectUserPage(
+export function selectUserPage(
   db: Executor,
   tenantId: string,
   query: Omit<UserRowQuery, "limit"> & { limit: number | RawBuilder<number> },
