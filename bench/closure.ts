@@ -12,7 +12,6 @@
  * long SQLite statement blocks the event loop. Targets (issue 7): closure ≤ 2× plain SQL, peak
  * memory < 300 MB, export memory flat.
  */
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import fs from "node:fs";
 import path from "node:path";
@@ -28,6 +27,7 @@ import { loadConfig } from "../src/shared/config.js";
 import type { Engine } from "../src/store/engine.js";
 import { compactAfterErasure } from "../src/store/erasure.js";
 import { createTestDatabase, type TestDatabase } from "../test/test-context.js";
+import { benchEnvOf, runInChild } from "./child-job.js";
 import {
   BENCH_DOMAIN,
   countTenantRows,
@@ -78,14 +78,9 @@ interface Row {
 /** The settings every process of one engine's runs shares (store, master key, zero delays). */
 function envOf(database: TestDatabase): Record<string, string> {
   return {
-    TENANTRY_DATA_DIR: database.dataDir,
-    TENANTRY_HASH_COST: "low",
-    TENANTRY_LOG_LEVEL: "error",
+    ...benchEnvOf(database),
     TENANTRY_CLOSURE_COOLING_OFF: "0",
     TENANTRY_DEPROVISION_DELAY: "0",
-    ...(database.storeOptions.databaseUrl
-      ? { DATABASE_URL: database.storeOptions.databaseUrl }
-      : {}),
   };
 }
 
@@ -160,18 +155,8 @@ async function runGuidedClosure(ctx: OpenedApp, job: Job): Promise<void> {
 }
 
 /** Runs a job in a child process of this script and returns what it measured. */
-async function inChild(job: Job): Promise<JobResult> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_CLOSURE_JOB: JSON.stringify(job) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`the ${job.kind} run exited with ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as JobResult;
+function inChild(job: Job): Promise<JobResult> {
+  return runInChild<JobResult>(fileURLToPath(import.meta.url), "BENCH_CLOSURE_JOB", job);
 }
 
 /** A fresh database of the engine with the seeded tenant; its row count, for rows/s. */

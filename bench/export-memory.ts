@@ -12,15 +12,14 @@
  *
  * Run: `tsc -p tsconfig.bench.json && node dist-bench/bench/export-memory.js`.
  */
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { writeTenantExport } from "../src/backup/index.js";
 import { openAppContext } from "../src/runtime/open-app-context.js";
 import { loadConfig } from "../src/shared/config.js";
 import type { Engine } from "../src/store/engine.js";
-import { createTestDatabase, type TestDatabase } from "../test/test-context.js";
+import { createTestDatabase } from "../test/test-context.js";
+import { benchEnvOf, runInChild } from "./child-job.js";
 import { countTenantRows, seedClosureTenant } from "./closure-seed.js";
 
 const engines = (process.env.BENCH_ENGINES ?? "sqlite").split(",") as Engine[];
@@ -108,36 +107,17 @@ async function runJob(job: Job): Promise<JobResult> {
 }
 
 /** Runs a job in a child process of this script and returns what it measured. */
-async function inChild(job: Job): Promise<JobResult> {
-  const child = spawn(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_EXPORT_JOB: JSON.stringify(job) },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  const [code] = (await once(child, "exit")) as [number | null];
-  if (code !== 0) throw new Error(`the ${job.kind} run exited with ${code}`);
-  return JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as JobResult;
-}
-
-function envOf(database: TestDatabase): Record<string, string> {
-  return {
-    TENANTRY_DATA_DIR: database.dataDir,
-    TENANTRY_HASH_COST: "low",
-    TENANTRY_LOG_LEVEL: "error",
-    ...(database.storeOptions.databaseUrl
-      ? { DATABASE_URL: database.storeOptions.databaseUrl }
-      : {}),
-  };
+function inChild(job: Job): Promise<JobResult> {
+  return runInChild<JobResult>(fileURLToPath(import.meta.url), "BENCH_EXPORT_JOB", job, [
+    "--expose-gc",
+  ]);
 }
 
 /** Seeds a fresh database with `content` items and measures an idle and an export child. */
 async function measure(engine: Engine, content: number): Promise<{ row: Row; idle: JobResult }> {
   const database = await createTestDatabase(engine);
   try {
-    const env = envOf(database);
+    const env = benchEnvOf(database);
     const ctx = await openAppContext(loadConfig(env));
     let tenantId: string;
     let rows: number;

@@ -28,17 +28,7 @@ export async function scheduleJob(
   now: Date,
 ): Promise<void> {
   assertSchedulable(input);
-  await upsertJob(trx, {
-    tenant_id: input.tenantId,
-    id: newId(),
-    kind: input.kind,
-    job_key: input.key,
-    due_at: toIso(input.dueAt),
-    payload: JSON.stringify(input.payload ?? {}),
-    attempts: 0,
-    last_error: null,
-    created_at: toIso(now),
-  });
+  await upsertJob(trx, toJobRow(input, now));
 }
 
 /** `scheduleJob` for many jobs at once (bulk work), in one statement per 500 jobs. */
@@ -48,7 +38,15 @@ export async function scheduleJobs(
   now: Date,
 ): Promise<void> {
   for (const input of inputs) assertSchedulable(input);
-  const rows = inputs.map((input) => ({
+  const rows = inputs.map((input) => toJobRow(input, now));
+  for (let i = 0; i < rows.length; i += JOBS_PER_STATEMENT) {
+    await upsertJobs(trx, rows.slice(i, i + JOBS_PER_STATEMENT));
+  }
+}
+
+/** A new job's row: not yet attempted. */
+function toJobRow(input: ScheduleJobInput, now: Date) {
+  return {
     tenant_id: input.tenantId,
     id: newId(),
     kind: input.kind,
@@ -58,10 +56,7 @@ export async function scheduleJobs(
     attempts: 0,
     last_error: null,
     created_at: toIso(now),
-  }));
-  for (let i = 0; i < rows.length; i += JOBS_PER_STATEMENT) {
-    await upsertJobs(trx, rows.slice(i, i + JOBS_PER_STATEMENT));
-  }
+  };
 }
 
 /** SQLite binds at most 32,766 parameters per statement; 9 columns × 500 stays well below. */
