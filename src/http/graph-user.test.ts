@@ -14,12 +14,8 @@ import {
   listUsers,
   type User,
 } from "../directory/index.js";
-import {
-  GRAPH_USER_PROPERTIES,
-  graphUserShape,
-  selectGraphUser,
-  toGraphUser,
-} from "./graph-user.js";
+import { GRAPH_USER_PROPERTIES, graphUserShape, toGraphUser } from "./graph-user.js";
+import { pickSelected } from "./odata.js";
 
 /**
  * The store writes Graph's user JSON for listings and lookups (graphUserShape); other routes build
@@ -80,7 +76,7 @@ describe.each(TEST_ENGINES)("Graph's user written by the store on %s", (engine) 
     expect(users.some((u) => u.onPremisesSyncEnabled === null)).toBe(true);
   });
 
-  it("writes a $select as selectGraphUser does, with annotations first", async () => {
+  it("writes a $select as pickSelected does, with annotations first", async () => {
     const select = ["mail", "accountEnabled", "displayName"];
     const shape = graphUserShape(select, { "@odata.type": "#microsoft.graph.user" });
     const page = await listUserDocuments(t, OPERATOR, org.tenantId, { limit: 999 }, shape);
@@ -88,7 +84,7 @@ describe.each(TEST_ENGINES)("Graph's user written by the store on %s", (engine) 
       users.map((u) =>
         JSON.stringify({
           "@odata.type": "#microsoft.graph.user",
-          ...selectGraphUser(toGraphUser(u), select),
+          ...pickSelected(toGraphUser(u), select),
         }),
       ),
     );
@@ -105,7 +101,7 @@ describe.each(TEST_ENGINES)("Graph's user written by the store on %s", (engine) 
         user.id,
         graphUserShape([property]),
       );
-      expect(document).toBe(JSON.stringify(selectGraphUser(toGraphUser(user), [property])));
+      expect(document).toBe(JSON.stringify(pickSelected(toGraphUser(user), [property])));
     }
   });
 

@@ -58,22 +58,6 @@ export const GRAPH_USER_PROPERTIES = [
 ] as const satisfies readonly (keyof GraphUser)[];
 
 /**
- * Graph's `$select`: only the selected properties, in the resource's order, and always `id` (as
- * Graph does), so that a client can address what it listed. Without a selection, everything.
- */
-export function selectGraphUser(
-  user: GraphUser,
-  select: readonly string[] | undefined,
-): Partial<GraphUser> {
-  if (!select) return user;
-  const picked: Record<string, unknown> = {};
-  for (const property of GRAPH_USER_PROPERTIES) {
-    if (property === "id" || select.includes(property)) picked[property] = user[property];
-  }
-  return picked as Partial<GraphUser>;
-}
-
-/**
  * Where each property of `toGraphUser` comes from when the store writes the JSON
  * (`listUserDocuments`, `getUserDocument`): the same properties, values and order, so a page
  * serialized by the database reads exactly like `toGraphUser` (graph-user.test.ts compares them).
@@ -104,7 +88,7 @@ const GRAPH_USER_SOURCES: Record<
 type GraphUserProperty = (typeof GRAPH_USER_PROPERTIES)[number];
 
 /**
- * The document shape of Graph's user, `$select`ed as `selectGraphUser` does (always `id`, the
+ * The document shape of Graph's user, `$select`ed as `pickSelected` does (always `id`, the
  * resource's order), after any annotations given (`@odata.context`, `@odata.type`) in their order.
  */
 export function graphUserShape(
