@@ -17,4 +17,5 @@ export {
   shredTenantAuditKey,
   verifyAuditChain,
 } from "./audit.service.js";
+export { isBillingAuditEvent } from "./billing-events.js";
 export type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "./audit.table.js";

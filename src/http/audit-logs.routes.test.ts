@@ -9,7 +9,7 @@ import {
 import { bearerFor, buildTestServer } from "../../test/http-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import type { RoleName } from "../directory/index.js";
-import { isBillingAuditEvent } from "./audit-logs.routes.js";
+import { isBillingAuditEvent } from "../audit/index.js";
 
 /** Issue 8: the audit log over HTTP — Graph's directoryAudits and Tenantry's chain check. */
 

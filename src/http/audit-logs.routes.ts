@@ -1,6 +1,11 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync } from "fastify";
-import { type AuditEntry, listAuditEntries, verifyAuditChain } from "../audit/index.js";
+import {
+  type AuditEntry,
+  isBillingAuditEvent,
+  listAuditEntries,
+  verifyAuditChain,
+} from "../audit/index.js";
 import { requirePermission } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
@@ -22,25 +27,6 @@ const ListQuery = Type.Object({
     Type.String({ description: "The position of the next page, from @odata.nextLink." }),
   ),
 });
-
-/**
- * Billing events, which a Billing Administrator may read (SPEC §1): what happened to
- * subscriptions, invoices, payments, credits and payment methods, including the closure steps
- * that cancel and delete subscriptions.
- */
-const BILLING_TARGETS = new Set([
-  "subscription",
-  "invoice",
-  "paymentMethod",
-  "payment",
-  "billingCredit",
-]);
-const BILLING_ACTIONS =
-  /^(subscriptions?|invoice|paymentMethod|billingCredit|payment)\.|^addPaymentMethod$|^closure\.(cancelSubscriptions|deleteDisabledSubscriptions)$/;
-
-export function isBillingAuditEvent(entry: Pick<AuditEntry, "action" | "target">): boolean {
-  return BILLING_ACTIONS.test(entry.action) || BILLING_TARGETS.has(entry.target?.type ?? "");
-}
 
 /**
  * Who may read which entries (SPEC §1): Global Administrator and Global Reader all of them, a
