@@ -17,5 +17,6 @@ export {
   shredTenantAuditKey,
   verifyAuditChain,
 } from "./audit.service.js";
+export { type AuditLogPage, readAuditLog } from "./audit-read.service.js";
 export { isBillingAuditEvent } from "./billing-events.js";
 export type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "./audit.table.js";
