@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { Readable } from "node:stream";
 import zlib from "node:zlib";
 import { sql } from "kysely";
-import tar from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ArchiveEntry, entriesOf } from "../../test/archive-fixtures.js";
 import { type ClosureTenant, CONTENT, createClosureTenant } from "../../test/closure-fixtures.js";
 import {
   createTenantWithAdmin,
@@ -43,24 +42,6 @@ const SECRET_COLUMNS = [
   ["closure_reader_token", "token_hash"],
   ["signing_key", "private_key_sealed"],
 ] as const;
-
-interface ArchiveEntry {
-  path: string;
-  data: Buffer;
-}
-
-/** The archive's entries, read with tar-stream and zlib directly (not through src/backup). */
-async function entriesOf(archive: Buffer): Promise<ArchiveEntry[]> {
-  const extract = tar.extract();
-  Readable.from([zlib.gunzipSync(archive)]).pipe(extract);
-  const entries: ArchiveEntry[] = [];
-  for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    entries.push({ path: entry.header.name, data: Buffer.concat(chunks) });
-  }
-  return entries;
-}
 
 async function exportToBuffer(t: TestContext, tenantId: string) {
   const chunks: Buffer[] = [];

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import zlib from "node:zlib";
-import tar from "tar-stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ArchiveEntry, entriesOf, packArchive } from "../../test/archive-fixtures.js";
 import {
   createTenantWithAdmin,
   type TenantFixture,
@@ -18,33 +17,6 @@ import { importTenantExport, verifyExportArchive, writeTenantExport } from "./in
  */
 
 const FILES = 1200;
-
-interface ArchiveEntry {
-  path: string;
-  data: Buffer;
-}
-
-/** The archive's entries, read with tar-stream and zlib directly (not through src/backup). */
-async function entriesOf(archive: Buffer): Promise<ArchiveEntry[]> {
-  const extract = tar.extract();
-  Readable.from([zlib.gunzipSync(archive)]).pipe(extract);
-  const entries: ArchiveEntry[] = [];
-  for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    entries.push({ path: entry.header.name, data: Buffer.concat(chunks) });
-  }
-  return entries;
-}
-
-async function pack(entries: ArchiveEntry[]): Promise<Buffer> {
-  const out = tar.pack();
-  for (const entry of entries) out.entry({ name: entry.path }, entry.data);
-  out.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of out) chunks.push(chunk as Buffer);
-  return zlib.gzipSync(Buffer.concat(chunks));
-}
 
 const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
 const described = (e: ArchiveEntry) => ({
@@ -143,7 +115,7 @@ describe.each(TEST_ENGINES)("export manifest in parts on %s", (engine) => {
       const digit = text[at] === "0" ? "1" : "0";
       return { path: e.path, data: Buffer.from(text.slice(0, at) + digit + text.slice(at + 1)) };
     });
-    const result = await verifyExportArchive(Readable.from([await pack(edited)]));
+    const result = await verifyExportArchive(Readable.from([await packArchive(edited)]));
     expect(result.valid).toBe(false);
     expect(result.problems).toEqual([
       "organization.json: SHA-256 differs from the manifest (the entry was changed).",
@@ -154,7 +126,7 @@ describe.each(TEST_ENGINES)("export manifest in parts on %s", (engine) => {
   it("calls the entries of a removed manifest part unlisted and the part missing", async () => {
     const part = "manifest/part-00001.jsonl";
     const edited = entries.filter((e) => e.path !== part);
-    const result = await verifyExportArchive(Readable.from([await pack(edited)]));
+    const result = await verifyExportArchive(Readable.from([await packArchive(edited)]));
     expect(result.valid).toBe(false);
     expect(result.problems).toHaveLength(1001);
     expect(result.problems[0]).toBe("organization.json: in the archive but not in the manifest.");

@@ -1,42 +1,19 @@
 import { Readable } from "node:stream";
 import zlib from "node:zlib";
-import tar from "tar-stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type ArchiveEntry, entriesOf, packArchive } from "../../test/archive-fixtures.js";
 import { type ClosureTenant, createClosureTenant } from "../../test/closure-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { verifyExportArchive, writeTenantExport } from "./index.js";
 
 /** Issue 7: the export's offline verification against its manifest, on both engines. */
 
-interface ArchiveEntry {
-  path: string;
-  data: Buffer;
-}
-
-/** The archive's entries, read with tar-stream and zlib directly (not through src/backup). */
-async function entriesOf(archive: Buffer): Promise<ArchiveEntry[]> {
-  const extract = tar.extract();
-  Readable.from([zlib.gunzipSync(archive)]).pipe(extract);
-  const entries: ArchiveEntry[] = [];
-  for await (const entry of extract) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of entry) chunks.push(chunk as Buffer);
-    entries.push({ path: entry.header.name, data: Buffer.concat(chunks) });
-  }
-  return entries;
-}
-
 /** Packs entries again as tar.gz, after `edit` changed them. */
 async function repack(
   archive: Buffer,
   edit: (entries: ArchiveEntry[]) => ArchiveEntry[],
 ): Promise<Buffer> {
-  const pack = tar.pack();
-  for (const entry of edit(await entriesOf(archive))) pack.entry({ name: entry.path }, entry.data);
-  pack.finalize();
-  const chunks: Buffer[] = [];
-  for await (const chunk of pack) chunks.push(chunk as Buffer);
-  return zlib.gzipSync(Buffer.concat(chunks));
+  return packArchive(edit(await entriesOf(archive)));
 }
 
 async function exportToBuffer(t: TestContext, tenantId: string) {
