@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Executor } from "../store/database.js";
 import {
   type Engine,
@@ -6,6 +6,7 @@ import {
   type JsonSource,
   jsonObjectText,
 } from "../store/engine.js";
+import { STORED_USER_DOCUMENT } from "../store/migrations/0009-user-document.js";
 import { PreparedQueryFamily } from "../store/prepared-query.js";
 import { SORT_COLUMN, selectUserPage, type UserRowQuery } from "./user.repository.js";
 import type {
@@ -50,7 +51,7 @@ export async function listUserDocumentRows(
     }).select([
       "id",
       sql.ref<string>(SORT_COLUMN[query.orderBy]).as("sort_key"),
-      jsonObjectText(engine, shape.map(toJsonProperty)).as("document"),
+      documentText(engine, shape).as("document"),
     ]),
   );
 }
@@ -74,7 +75,7 @@ export async function findUserDocument(
   const rows = await userDocuments.execute(db, variant, args, (db, placeholders) =>
     db
       .selectFrom("app_user")
-      .select(jsonObjectText(engine, shape.map(toJsonProperty)).as("document"))
+      .select(documentText(engine, shape).as("document"))
       .where("tenant_id", "=", placeholders.tenantId)
       .where(byId ? "id" : "upn_key", "=", placeholders.key)
       .where("deleted_at", deleted ? "is not" : "is", null),
@@ -112,6 +113,36 @@ const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
   createdDateTime: { column: "created_at", type: "text" },
   deletedDateTime: { column: "deleted_at", type: "text" },
 };
+
+/**
+ * The user's document in the given shape: the stored one (`app_user.document`, migration 0009)
+ * when the shape is that one after fixed leading properties (Graph's `@odata.type`, say), which are
+ * written in front of it; otherwise built from the columns, row by row.
+ */
+function documentText(engine: Engine, shape: UserDocumentShape): RawBuilder<string> {
+  const head = storedDocumentHead(shape);
+  if (head === undefined) return jsonObjectText(engine, shape.map(toJsonProperty));
+  if (head === "") return sql.ref<string>("document");
+  return sql<string>`(cast(${`{${head},`} as text) || substr(document, 2))`;
+}
+
+/**
+ * For a shape that is the stored document after fixed properties, those properties as JSON text
+ * (`"@odata.type":"#microsoft.graph.user"`; empty when there are none); else undefined.
+ */
+export function storedDocumentHead(shape: UserDocumentShape): string | undefined {
+  const leading = shape.length - STORED_USER_DOCUMENT.length;
+  if (leading < 0) return undefined;
+  const head: string[] = [];
+  for (const property of shape.slice(0, leading)) {
+    if (!("json" in property)) return undefined;
+    head.push(`${JSON.stringify(property.name)}:${property.json}`);
+  }
+  const rest = JSON.stringify(shape.slice(leading).map(toJsonProperty));
+  return rest === STORED_DOCUMENT_KEY ? head.join(",") : undefined;
+}
+
+const STORED_DOCUMENT_KEY = JSON.stringify(STORED_USER_DOCUMENT);
 
 function toJsonProperty(property: UserDocumentProperty): JsonProperty {
   return "field" in property

@@ -16,9 +16,10 @@ export type UserRow = Selectable<UserTable>;
 
 /**
  * A user as listings read it: every column but the password hash, of which only its presence
- * comes out. Pages of hundreds of users then neither copy nor expose the hashes.
+ * comes out, and the stored Graph document. Pages of hundreds of users then neither copy nor
+ * expose the hashes.
  */
-export type UserRecord = Omit<UserRow, "password_hash"> & { has_password: SqlBool };
+export type UserRecord = Omit<UserRow, "password_hash" | "document"> & { has_password: SqlBool };
 
 const RECORD_COLUMNS = [
   "tenant_id",

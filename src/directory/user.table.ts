@@ -27,6 +27,11 @@ export interface UserTable {
    * issued under an older epoch stop working at once (SPEC §2).
    */
   security_epoch: Generated<number>;
+  /**
+   * Written by the database's triggers (migration 0009): Graph's user as JSON text, read by
+   * listings instead of building it per row (`user-document.repository.ts`).
+   */
+  document: Generated<string | null>;
 }
 
 export interface RoleAssignmentTable {

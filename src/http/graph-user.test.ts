@@ -12,8 +12,11 @@ import {
   getUserDocument,
   listUserDocuments,
   listUsers,
+  restoreUser,
   type User,
+  updateUser,
 } from "../directory/index.js";
+import { storedDocumentHead } from "../directory/user-document.repository.js";
 import { GRAPH_USER_PROPERTIES, graphUserShape, toGraphUser } from "./graph-user.js";
 import { pickSelected } from "./odata.js";
 
@@ -132,5 +135,85 @@ describe.each(TEST_ENGINES)("Graph's user written by the store on %s", (engine) 
     );
     expect(fromBin).toBe(JSON.stringify(toGraphUser(deleted)));
     expect(JSON.parse(fromBin).deletedDateTime).toBe(deleted.deletedDateTime?.toISOString());
+  });
+
+  it("serves Graph's whole user from the document the store keeps, and every $select by building it", () => {
+    // A change to toGraphUser without a migration that rewrites the stored document fails here.
+    expect(storedDocumentHead(graphUserShape(undefined))).toBe("");
+    expect(
+      storedDocumentHead(graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" })),
+    ).toBe('"@odata.type":"#microsoft.graph.user"');
+    expect(storedDocumentHead(graphUserShape(["displayName"]))).toBeUndefined();
+  });
+
+  it("reads the stored document, not the columns, for Graph's whole user", async () => {
+    const user = users.find((u) => u.userPrincipalName.startsWith("awkward2"));
+    if (!user) throw new Error("fixture lacks awkward2");
+    const stored = { id: user.id, marker: "read from app_user.document" };
+    await t.db
+      .updateTable("app_user")
+      .set({ document: JSON.stringify(stored) })
+      .where("tenant_id", "=", org.tenantId)
+      .where("id", "=", user.id)
+      .execute();
+    try {
+      const shape = graphUserShape(undefined);
+      expect(await getUserDocument(t, OPERATOR, org.tenantId, user.id, shape)).toBe(
+        JSON.stringify(stored),
+      );
+      const typed = graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" });
+      const page = await listUserDocuments(t, OPERATOR, org.tenantId, { limit: 999 }, typed);
+      expect(page.documents).toContain(
+        JSON.stringify({ "@odata.type": "#microsoft.graph.user", ...stored }),
+      );
+    } finally {
+      // Any write to a column of the document writes it again.
+      await updateUser(t, OPERATOR, org.tenantId, user.id, { displayName: user.displayName });
+    }
+    expect(
+      await getUserDocument(t, OPERATOR, org.tenantId, user.id, graphUserShape(undefined)),
+    ).toBe(JSON.stringify(toGraphUser(user)));
+  });
+
+  it("keeps the stored document equal to toGraphUser through every kind of change", async () => {
+    const created = await createUserWithRoles(t, org, "changing", [], { mail: null });
+    const expectStoredMatches = async (id: string, bin: "live" | "deleted" = "live") => {
+      const user = await getUser(t, OPERATOR, org.tenantId, id, bin);
+      const document = await getUserDocument(
+        t,
+        OPERATOR,
+        org.tenantId,
+        id,
+        graphUserShape(undefined),
+        bin,
+      );
+      expect(document).toBe(JSON.stringify(toGraphUser(user)));
+      return user;
+    };
+    const id = created.user.id;
+    await expectStoredMatches(id);
+    await updateUser(t, OPERATOR, org.tenantId, id, {
+      displayName: 'Renamed "user" \\ 😀',
+      userPrincipalName: `renamed@${org.domain}`,
+      mail: "renamed@mail.example",
+      mailNickname: "renamed",
+      accountEnabled: false,
+      externalId: "ext-renamed",
+    });
+    const renamed = await expectStoredMatches(id);
+    expect(renamed).toMatchObject({ displayName: 'Renamed "user" \\ 😀', accountEnabled: false });
+    await updateUser(t, OPERATOR, org.tenantId, id, { mail: null, externalId: null });
+    await expectStoredMatches(id);
+    await t.db
+      .updateTable("app_user")
+      .set({ on_premises_sync_enabled: true })
+      .where("tenant_id", "=", org.tenantId)
+      .where("id", "=", id)
+      .execute();
+    expect((await expectStoredMatches(id)).onPremisesSyncEnabled).toBe(true);
+    await deleteUser(t, OPERATOR, org.tenantId, id);
+    expect((await expectStoredMatches(id, "deleted")).deletedDateTime).not.toBeNull();
+    await restoreUser(t, OPERATOR, org.tenantId, id);
+    expect((await expectStoredMatches(id)).deletedDateTime).toBeNull();
   });
 });

@@ -192,17 +192,20 @@ export interface JsonProperty {
  * A JSON object built by the database, as text: the properties in the given order, written
  * compactly as `JSON.stringify` would (strings escaped, NULL as `null`, booleans as `true` and
  * `false` on both engines). A listing of hundreds of rows then reaches the client without one
- * JavaScript object per row. Property names and fixed JSON go in as parameters.
+ * JavaScript object per row. Property names and fixed JSON go in as parameters, or as SQL string
+ * literals with `inline` (for a trigger's body, which takes no parameters).
  */
 export function jsonObjectText(
   engine: Engine,
   properties: readonly JsonProperty[],
+  { inline = false }: { inline?: boolean } = {},
 ): RawBuilder<string> {
+  const text = (value: string) => (inline ? sql.lit(value) : sql`${value}`);
   if (engine === "sqlite") {
     const pairs = properties.flatMap(({ name, source }) => [
-      sql`${name}`,
+      text(name),
       "json" in source
-        ? sqliteFixedJson(source.json)
+        ? sqliteFixedJson(source.json, text)
         : source.type === "boolean"
           ? sql`json(case ${sql.ref(source.column)} when 1 then 'true' when 0 then 'false' else 'null' end)`
           : sql.ref(source.column),
@@ -212,23 +215,23 @@ export function jsonObjectText(
   // PostgreSQL's json_build_object writes `"key" : value` and is slower; concatenate instead,
   // merging every run of fixed text into one parameter.
   const parts: RawBuilder<unknown>[] = [];
-  let text = "";
+  let fixed = "";
   properties.forEach(({ name, source }, i) => {
-    text += `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`;
+    fixed += `${i === 0 ? "{" : ","}${JSON.stringify(name)}:`;
     if ("json" in source) {
-      text += source.json;
+      fixed += source.json;
       return;
     }
     const column = sql.ref(source.column);
-    parts.push(sql`${text}::text`);
+    parts.push(sql`${text(fixed)}::text`);
     parts.push(
       source.type === "boolean"
         ? sql`(case when ${column} then 'true' when not ${column} then 'false' else 'null' end)`
         : sql`coalesce(to_json(${column})::text, 'null')`,
     );
-    text = "";
+    fixed = "";
   });
-  parts.push(sql`${`${properties.length === 0 ? "{" : text}}`}::text`);
+  parts.push(sql`${text(`${properties.length === 0 ? "{" : fixed}}`)}::text`);
   return sql<string>`(${sql.join(parts, sql` || `)})`;
 }
 
@@ -236,10 +239,13 @@ export function jsonObjectText(
  * Fixed JSON as a `json_object` value: `null`, `[]` and strings without `json()`, which would parse
  * the text again on every row.
  */
-function sqliteFixedJson(json: string): RawBuilder<unknown> {
+function sqliteFixedJson(
+  json: string,
+  text: (value: string) => RawBuilder<unknown>,
+): RawBuilder<unknown> {
   const value: unknown = JSON.parse(json);
   if (value === null) return sql`null`;
-  if (typeof value === "string") return sql`${value}`;
+  if (typeof value === "string") return text(value);
   if (Array.isArray(value) && value.length === 0) return sql`json_array()`;
-  return sql`json(${json})`;
+  return sql`json(${text(json)})`;
 }
