@@ -5,8 +5,9 @@ import {
   type JsonProperty,
   type JsonSource,
   jsonObjectText,
+  jsonValueText,
 } from "../store/engine.js";
-import { STORED_USER_DOCUMENT } from "../store/migrations/0009-user-document.js";
+import { STORED_USER_DOCUMENT_HEAD } from "../store/migrations/0009-user-document.js";
 import { PreparedQueryFamily } from "../store/prepared-query.js";
 import { SORT_COLUMN, selectUserPage, type UserRowQuery } from "./user.repository.js";
 import type {
@@ -51,7 +52,7 @@ export async function listUserDocumentRows(
     }).select([
       "id",
       sql.ref<string>(SORT_COLUMN[query.orderBy]).as("sort_key"),
-      documentText(engine, shape).as("document"),
+      documentText(engine, shape, query.deleted).as("document"),
     ]),
   );
 }
@@ -75,7 +76,7 @@ export async function findUserDocument(
   const rows = await userDocuments.execute(db, variant, args, (db, placeholders) =>
     db
       .selectFrom("app_user")
-      .select(documentText(engine, shape).as("document"))
+      .select(documentText(engine, shape, deleted).as("document"))
       .where("tenant_id", "=", placeholders.tenantId)
       .where(byId ? "id" : "upn_key", "=", placeholders.key)
       .where("deleted_at", deleted ? "is not" : "is", null),
@@ -115,34 +116,52 @@ const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
 };
 
 /**
- * The user's document in the given shape: the stored one (`app_user.document`, migration 0009)
- * when the shape is that one after fixed leading properties (Graph's `@odata.type`, say), which are
- * written in front of it; otherwise built from the columns, row by row.
+ * The user's document in the given shape. When the shape is Graph's whole user (after any fixed
+ * leading properties, such as the recycle bin's `@odata.type`), the stored head
+ * (`app_user.document_head`, migration 0009) with those properties in front and `deletedDateTime`
+ * appended: a constant `null` for live users. Otherwise built from the columns, row by row.
  */
-function documentText(engine: Engine, shape: UserDocumentShape): RawBuilder<string> {
-  const head = storedDocumentHead(shape);
-  if (head === undefined) return jsonObjectText(engine, shape.map(toJsonProperty));
-  if (head === "") return sql.ref<string>("document");
-  return sql<string>`(cast(${`{${head},`} as text) || substr(document, 2))`;
+function documentText(
+  engine: Engine,
+  shape: UserDocumentShape,
+  deleted: boolean,
+): RawBuilder<string> {
+  const lead = storedDocumentLead(shape);
+  if (lead === undefined) return jsonObjectText(engine, shape.map(toJsonProperty));
+  const head =
+    lead === ""
+      ? sql.ref("document_head")
+      : sql`cast(${`{${lead},`} as text) || substr(document_head, 2)`;
+  const name = JSON.stringify(STORED_DOCUMENT_TAIL.name);
+  const tail = deleted
+    ? sql`cast(${`,${name}:`} as text) || ${jsonValueText(engine, STORED_DOCUMENT_TAIL.source)} || '}'`
+    : sql`cast(${`,${name}:null}`} as text)`;
+  return sql<string>`(${head} || ${tail})`;
 }
+
+/** The property the stored head leaves out: the one a soft delete or a restore changes. */
+const STORED_DOCUMENT_TAIL = {
+  name: "deletedDateTime",
+  source: DOCUMENT_COLUMNS.deletedDateTime as { column: string; type: "text" },
+};
+
+const STORED_DOCUMENT_KEY = JSON.stringify([...STORED_USER_DOCUMENT_HEAD, STORED_DOCUMENT_TAIL]);
 
 /**
  * For a shape that is the stored document after fixed properties, those properties as JSON text
  * (`"@odata.type":"#microsoft.graph.user"`; empty when there are none); else undefined.
  */
-export function storedDocumentHead(shape: UserDocumentShape): string | undefined {
-  const leading = shape.length - STORED_USER_DOCUMENT.length;
+export function storedDocumentLead(shape: UserDocumentShape): string | undefined {
+  const leading = shape.length - STORED_USER_DOCUMENT_HEAD.length - 1;
   if (leading < 0) return undefined;
-  const head: string[] = [];
+  const lead: string[] = [];
   for (const property of shape.slice(0, leading)) {
     if (!("json" in property)) return undefined;
-    head.push(`${JSON.stringify(property.name)}:${property.json}`);
+    lead.push(`${JSON.stringify(property.name)}:${property.json}`);
   }
   const rest = JSON.stringify(shape.slice(leading).map(toJsonProperty));
-  return rest === STORED_DOCUMENT_KEY ? head.join(",") : undefined;
+  return rest === STORED_DOCUMENT_KEY ? lead.join(",") : undefined;
 }
-
-const STORED_DOCUMENT_KEY = JSON.stringify(STORED_USER_DOCUMENT);
 
 function toJsonProperty(property: UserDocumentProperty): JsonProperty {
   return "field" in property

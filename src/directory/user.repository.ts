@@ -16,10 +16,12 @@ export type UserRow = Selectable<UserTable>;
 
 /**
  * A user as listings read it: every column but the password hash, of which only its presence
- * comes out, and the stored Graph document. Pages of hundreds of users then neither copy nor
+ * comes out, and the stored Graph document's head. Pages of hundreds of users then neither copy nor
  * expose the hashes.
  */
-export type UserRecord = Omit<UserRow, "password_hash" | "document"> & { has_password: SqlBool };
+export type UserRecord = Omit<UserRow, "password_hash" | "document_head"> & {
+  has_password: SqlBool;
+};
 
 const RECORD_COLUMNS = [
   "tenant_id",

@@ -28,10 +28,10 @@ export interface UserTable {
    */
   security_epoch: Generated<number>;
   /**
-   * Written by the database's triggers (migration 0009): Graph's user as JSON text, read by
-   * listings instead of building it per row (`user-document.repository.ts`).
+   * Written by the database's triggers (migration 0009): Graph's user as JSON text up to its last
+   * property, `deletedDateTime`, which the reader appends (`user-document.repository.ts`).
    */
-  document: Generated<string | null>;
+  document_head: Generated<string | null>;
 }
 
 export interface RoleAssignmentTable {

@@ -16,7 +16,7 @@ import {
   type User,
   updateUser,
 } from "../directory/index.js";
-import { storedDocumentHead } from "../directory/user-document.repository.js";
+import { storedDocumentLead } from "../directory/user-document.repository.js";
 import { GRAPH_USER_PROPERTIES, graphUserShape, toGraphUser } from "./graph-user.js";
 import { pickSelected } from "./odata.js";
 
@@ -139,32 +139,32 @@ describe.each(TEST_ENGINES)("Graph's user written by the store on %s", (engine) 
 
   it("serves Graph's whole user from the document the store keeps, and every $select by building it", () => {
     // A change to toGraphUser without a migration that rewrites the stored document fails here.
-    expect(storedDocumentHead(graphUserShape(undefined))).toBe("");
+    expect(storedDocumentLead(graphUserShape(undefined))).toBe("");
     expect(
-      storedDocumentHead(graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" })),
+      storedDocumentLead(graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" })),
     ).toBe('"@odata.type":"#microsoft.graph.user"');
-    expect(storedDocumentHead(graphUserShape(["displayName"]))).toBeUndefined();
+    expect(storedDocumentLead(graphUserShape(["displayName"]))).toBeUndefined();
   });
 
   it("reads the stored document, not the columns, for Graph's whole user", async () => {
     const user = users.find((u) => u.userPrincipalName.startsWith("awkward2"));
     if (!user) throw new Error("fixture lacks awkward2");
-    const stored = { id: user.id, marker: "read from app_user.document" };
+    const marker = `{"id":${JSON.stringify(user.id)},"marker":"read from app_user.document_head"`;
     await t.db
       .updateTable("app_user")
-      .set({ document: JSON.stringify(stored) })
+      .set({ document_head: marker })
       .where("tenant_id", "=", org.tenantId)
       .where("id", "=", user.id)
       .execute();
     try {
       const shape = graphUserShape(undefined);
       expect(await getUserDocument(t, OPERATOR, org.tenantId, user.id, shape)).toBe(
-        JSON.stringify(stored),
+        `${marker},"deletedDateTime":null}`,
       );
       const typed = graphUserShape(undefined, { "@odata.type": "#microsoft.graph.user" });
       const page = await listUserDocuments(t, OPERATOR, org.tenantId, { limit: 999 }, typed);
       expect(page.documents).toContain(
-        JSON.stringify({ "@odata.type": "#microsoft.graph.user", ...stored }),
+        `{"@odata.type":"#microsoft.graph.user",${marker.slice(1)},"deletedDateTime":null}`,
       );
     } finally {
       // Any write to a column of the document writes it again.

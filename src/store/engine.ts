@@ -222,17 +222,49 @@ export function jsonObjectText(
       fixed += source.json;
       return;
     }
-    const column = sql.ref(source.column);
     parts.push(sql`${text(fixed)}::text`);
-    parts.push(
-      source.type === "boolean"
-        ? sql`(case when ${column} then 'true' when not ${column} then 'false' else 'null' end)`
-        : sql`coalesce(to_json(${column})::text, 'null')`,
-    );
+    parts.push(jsonValueText(engine, source));
     fixed = "";
   });
   parts.push(sql`${text(`${properties.length === 0 ? "{" : fixed}}`)}::text`);
   return sql<string>`(${sql.join(parts, sql` || `)})`;
+}
+
+/**
+ * `jsonObjectText` without its closing brace: the start of an object that more properties (and
+ * the brace) are appended to when it is read. The last property must not end in a brace itself (a
+ * column, or fixed JSON other than an object), so that exactly one character goes.
+ */
+export function jsonObjectHeadText(
+  engine: Engine,
+  properties: readonly JsonProperty[],
+  options: { inline?: boolean } = {},
+): RawBuilder<string> {
+  const last = properties.at(-1)?.source;
+  if (!last || ("json" in last && last.json.endsWith("}"))) {
+    throw new Error("jsonObjectHeadText needs a last property that does not end in a brace.");
+  }
+  const object = jsonObjectText(engine, properties, options);
+  // SQLite has no left(); rtrim takes the one brace, as the last value cannot end in one.
+  return engine === "sqlite"
+    ? sql<string>`rtrim(${object}, '}')`
+    : sql<string>`left(${object}, -1)`;
+}
+
+/** One column's value as JSON text, as `JSON.stringify` writes it (`null` for NULL). */
+export function jsonValueText(
+  engine: Engine,
+  source: { column: string; type: "text" | "boolean" },
+): RawBuilder<string> {
+  const column = sql.ref(source.column);
+  if (source.type === "boolean") {
+    return engine === "sqlite"
+      ? sql<string>`(case ${column} when 1 then 'true' when 0 then 'false' else 'null' end)`
+      : sql<string>`(case when ${column} then 'true' when not ${column} then 'false' else 'null' end)`;
+  }
+  return engine === "sqlite"
+    ? sql<string>`json_quote(${column})`
+    : sql<string>`coalesce(to_json(${column})::text, 'null')`;
 }
 
 /**
