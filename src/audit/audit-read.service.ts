@@ -3,8 +3,8 @@ import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
 import { isAppError } from "../shared/app-error.js";
 import type { AuditEntry } from "./audit.js";
-import { type ListAuditEntriesOptions, listAuditEntries } from "./audit.service.js";
-import { isBillingAuditEvent } from "./billing-events.js";
+import { listAuditEntries } from "./audit.service.js";
+import { BILLING_EVENTS } from "./billing-events.js";
 
 export interface AuditLogPage {
   /** The entries of the page the caller may read, in chain order. */
@@ -15,21 +15,22 @@ export interface AuditLogPage {
 
 /**
  * A page of the organization's audit log as the caller may read it (SPEC §1): a Global
- * Administrator or Global Reader every entry, a Billing Administrator the billing events only;
- * anyone else is refused (INSUFFICIENT_ROLE), another tenant is TENANT_NOT_FOUND. A billing page
- * may hold fewer entries than asked for and still have a next one: the log is paged by position.
+ * Administrator or Global Reader every entry, a Billing Administrator the billing events only
+ * (selected by the store, so each page is full until the last); anyone else is refused
+ * (INSUFFICIENT_ROLE), another tenant is TENANT_NOT_FOUND.
  */
 export async function readAuditLog(
   ctx: AppContext,
   actor: Actor,
   tenantId: string,
-  options: Required<ListAuditEntriesOptions>,
+  options: { afterSeq: number; limit: number },
 ): Promise<AuditLogPage> {
   const scope = await readableScope(ctx, actor, tenantId);
-  const page = await listAuditEntries(ctx, ctx.db, tenantId, options);
+  const only = scope === "billing" ? BILLING_EVENTS : undefined;
+  const page = await listAuditEntries(ctx, ctx.db, tenantId, { ...options, only });
   const last = page.at(-1);
   return {
-    entries: scope === "all" ? page : page.filter(isBillingAuditEvent),
+    entries: page,
     nextAfterSeq: page.length === options.limit && last ? last.seq : null,
   };
 }

@@ -1,6 +1,7 @@
-import type { Selectable } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { Executor } from "../store/database.js";
 import type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "./audit.table.js";
+import type { AuditEventClass } from "./billing-events.js";
 
 /** SQL for the audit log, its chain head and the tenant keys; identical on both engines. */
 
@@ -72,6 +73,8 @@ export interface AuditRowPage {
   afterSeq: number;
   /** Only entries up to this position, when given. */
   untilSeq?: number;
+  /** Only entries of this class, when given: a page still holds `limit` of them when there are. */
+  only?: AuditEventClass;
   limit: number;
 }
 
@@ -87,6 +90,19 @@ export async function listAuditRows(
     .where("tenant_id", "=", tenantId)
     .where("seq", ">", page.afterSeq);
   if (page.untilSeq !== undefined) query = query.where("seq", "<=", page.untilSeq);
+  const only = page.only;
+  if (only) {
+    // substr, not LIKE: exact and case-sensitive on both engines, with `_` and `%` as themselves.
+    query = query.where((eb) =>
+      eb.or([
+        ...only.actionPrefixes.map((prefix) =>
+          eb(eb.fn("substr", ["action", sql.lit(1), sql.lit(prefix.length)]), "=", prefix),
+        ),
+        ...(only.actions.length > 0 ? [eb("action", "in", only.actions)] : []),
+        ...(only.targetTypes.length > 0 ? [eb("target_type", "in", only.targetTypes)] : []),
+      ]),
+    );
+  }
   const rows = await query.orderBy("seq").limit(page.limit).execute();
   // bigint columns: keep numbers even on a PostgreSQL pool without the int8 parser.
   return rows.map((row) => ({ ...row, seq: Number(row.seq) }));

@@ -28,6 +28,7 @@ import {
   setAuditChainHeadHash,
   shredAuditKey,
 } from "./audit.repository.js";
+import type { AuditEventClass } from "./billing-events.js";
 import {
   obtainTenantAuditKey,
   openAuditDetails,
@@ -136,6 +137,8 @@ export interface ListAuditEntriesOptions {
   afterSeq?: number;
   /** 1 to 1000; default 100. */
   limit?: number;
+  /** Only entries of this class (`BILLING_EVENTS`, say); default every entry. */
+  only?: AuditEventClass | undefined;
 }
 
 /**
@@ -159,7 +162,11 @@ export async function listAuditEntries(
   if (!Number.isInteger(afterSeq) || afterSeq < 0) {
     throw invalid(AUDIT_ERROR.LIMIT_INVALID, "afterSeq must be a whole number ≥ 0.");
   }
-  const rows = await listAuditRows(executor, tenantId, { afterSeq, limit });
+  const rows = await listAuditRows(executor, tenantId, {
+    afterSeq,
+    limit,
+    ...(options.only ? { only: options.only } : {}),
+  });
   const needsKey = rows.some((row) => row.details_ciphertext !== null);
   const key = needsKey ? await readTenantAuditKey(ctx, executor, tenantId) : null;
   return rows.map((row) => {

@@ -1,20 +1,31 @@
-import type { AuditEntry } from "./audit.js";
+/**
+ * A class of audit events, as the store filters the log by it: an entry belongs when its action
+ * starts with one of the prefixes, is one of the actions, or targets one of the types.
+ */
+export interface AuditEventClass {
+  actionPrefixes: readonly string[];
+  actions: readonly string[];
+  targetTypes: readonly string[];
+}
 
 /**
  * Billing events, which a Billing Administrator may read (SPEC §1): what happened to
  * subscriptions, invoices, payments, credits and payment methods, including the closure steps
  * that cancel and delete subscriptions.
  */
-const BILLING_TARGETS = new Set([
-  "subscription",
-  "invoice",
-  "paymentMethod",
-  "payment",
-  "billingCredit",
-]);
-const BILLING_ACTIONS =
-  /^(subscriptions?|invoice|paymentMethod|billingCredit|payment)\.|^addPaymentMethod$|^closure\.(cancelSubscriptions|deleteDisabledSubscriptions)$/;
-
-export function isBillingAuditEvent(entry: Pick<AuditEntry, "action" | "target">): boolean {
-  return BILLING_ACTIONS.test(entry.action) || BILLING_TARGETS.has(entry.target?.type ?? "");
-}
+export const BILLING_EVENTS: AuditEventClass = {
+  actionPrefixes: [
+    "subscription.",
+    "subscriptions.",
+    "invoice.",
+    "paymentMethod.",
+    "billingCredit.",
+    "payment.",
+  ],
+  actions: [
+    "addPaymentMethod",
+    "closure.cancelSubscriptions",
+    "closure.deleteDisabledSubscriptions",
+  ],
+  targetTypes: ["subscription", "invoice", "paymentMethod", "payment", "billingCredit"],
+};

@@ -18,5 +18,5 @@ export {
   verifyAuditChain,
 } from "./audit.service.js";
 export { type AuditLogPage, readAuditLog } from "./audit-read.service.js";
-export { isBillingAuditEvent } from "./billing-events.js";
+export { type AuditEventClass, BILLING_EVENTS } from "./billing-events.js";
 export type { AuditChainHeadTable, AuditKeyTable, AuditLogTable } from "./audit.table.js";
