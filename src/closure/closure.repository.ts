@@ -190,7 +190,9 @@ export async function listRoleHolderIds(
     .where("r.tenant_id", "=", tenantId)
     .where("r.role_template_id", "=", roleTemplateId)
     .where("u.deleted_at", "is", null)
-    .orderBy("u.id")
+    // Ordered by the assignment's column: SQLite then reads the few holders from the role's index
+    // and looks each user up, instead of walking every live user in id order.
+    .orderBy("r.user_id")
     .execute();
   return rows.map((r) => r.id);
 }

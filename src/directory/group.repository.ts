@@ -95,7 +95,9 @@ export async function listGroupMemberIds(
     .where("m.tenant_id", "=", tenantId)
     .where("m.group_id", "=", groupId)
     .where("u.deleted_at", "is", null);
-  if (options.afterId) q = q.where("u.id", ">", options.afterId);
-  const rows = await q.orderBy("u.id").limit(options.limit).execute();
+  // Positioned and ordered by the membership's column, so that the group's index drives the
+  // query rather than every live user of the tenant in id order.
+  if (options.afterId) q = q.where("m.user_id", ">", options.afterId);
+  const rows = await q.orderBy("m.user_id").limit(options.limit).execute();
   return rows.map((r) => r.id);
 }
