@@ -1,3 +1,4 @@
+import type { Insertable } from "kysely";
 import { expect } from "vitest";
 import { type AuditEntry, listAuditEntries, verifyAuditChain } from "../src/audit/index.js";
 import {
@@ -7,10 +8,36 @@ import {
   type RoleName,
   type User,
 } from "../src/directory/index.js";
+import type { TenantTable } from "../src/directory/tenant.table.js";
 import type { CreateUserInput } from "../src/directory/user.service.js";
 import type { Actor } from "../src/shared/actor.js";
 import { type AppError, isAppError } from "../src/shared/app-error.js";
 import type { TestContext } from "./test-context.js";
+
+/**
+ * A `tenant` row for tests that write the table directly (below the services): active, cloud-only,
+ * `${id}.example`, created now.
+ */
+export function tenantRow(
+  id: string,
+  overrides: Partial<Insertable<TenantTable>> = {},
+): Insertable<TenantTable> {
+  const now = new Date().toISOString();
+  return {
+    id,
+    display_name: id,
+    initial_domain: `${id}.example`,
+    state: "active",
+    on_premises_sync_enabled: null,
+    sync_off_completes_at: null,
+    sync_off_started_at: null,
+    sync_reenable_after: null,
+    created_at: now,
+    updated_at: now,
+    deleted_at: null,
+    ...overrides,
+  };
+}
 
 /** A password the policy accepts (≥ 12 characters, not a UPN, not a common password). */
 export const PASSWORD = "Correct-Horse-Battery-9";

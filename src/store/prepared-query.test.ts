@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tenantRow } from "../../test/directory-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import type { Executor } from "./database.js";
 import { jsonObjectText } from "./engine.js";
@@ -10,23 +11,16 @@ describe.each(TEST_ENGINES)("prepared queries on %s", (engine) => {
 
   beforeAll(async () => {
     t = await createTestContext(engine);
-    const now = new Date().toISOString();
     await t.db
       .insertInto("tenant")
       .values(
-        ["alpha", "beta", "gamma"].map((name) => ({
-          id: `prepared-${name}`,
-          display_name: name,
-          initial_domain: `${name}.prepared.example`,
-          state: "active",
-          on_premises_sync_enabled: name === "beta",
-          sync_off_completes_at: null,
-          sync_off_started_at: null,
-          sync_reenable_after: null,
-          created_at: now,
-          updated_at: now,
-          deleted_at: null,
-        })),
+        ["alpha", "beta", "gamma"].map((name) =>
+          tenantRow(`prepared-${name}`, {
+            display_name: name,
+            initial_domain: `${name}.prepared.example`,
+            on_premises_sync_enabled: name === "beta",
+          }),
+        ),
       )
       .execute();
   });

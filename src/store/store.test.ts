@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tenantRow } from "../../test/directory-fixtures.js";
 import { createTestContext, TEST_ENGINES, type TestContext } from "../../test/test-context.js";
 import { isUniqueViolation } from "./engine.js";
 import { migrateToLatest } from "./migrate.js";
@@ -19,22 +20,9 @@ describe.each(TEST_ENGINES)("store on %s", (engine) => {
   });
 
   it("stores booleans and reads them back truthy on both engines", async () => {
-    const now = new Date().toISOString();
     await t.db
       .insertInto("tenant")
-      .values({
-        id: "t-bool",
-        display_name: "Bool",
-        initial_domain: "bool.example",
-        state: "active",
-        on_premises_sync_enabled: true,
-        sync_off_completes_at: null,
-        sync_off_started_at: null,
-        sync_reenable_after: null,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      })
+      .values(tenantRow("t-bool", { on_premises_sync_enabled: true }))
       .execute();
     const row = await t.db
       .selectFrom("tenant")

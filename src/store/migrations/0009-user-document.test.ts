@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tenantRow } from "../../../test/directory-fixtures.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../../test/test-context.js";
 import { migrateToLatest, migrateUpTo } from "../migrate.js";
 import { openStore, type Store } from "../open-store.js";
@@ -19,22 +20,7 @@ describe.each(TEST_ENGINES)("migration 0009-user-document on %s", (engine) => {
   it("writes the document of every user already there, as JSON.stringify would", async () => {
     await migrateUpTo(store.db, engine, "0008-closure");
     const now = "2026-03-04T05:06:07.089Z";
-    await store.db
-      .insertInto("tenant")
-      .values({
-        id: "t-upgrade",
-        display_name: "Upgrade",
-        initial_domain: "upgrade.example",
-        state: "active",
-        on_premises_sync_enabled: null,
-        sync_off_completes_at: null,
-        sync_off_started_at: null,
-        sync_reenable_after: null,
-        created_at: now,
-        updated_at: now,
-        deleted_at: null,
-      })
-      .execute();
+    await store.db.insertInto("tenant").values(tenantRow("t-upgrade")).execute();
     const user = (n: number, displayName: string) => ({
       tenant_id: "t-upgrade",
       id: `u${n}`,
