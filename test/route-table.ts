@@ -93,6 +93,13 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
     perUserMfaState: "enabled",
   }),
   ...userRows("DELETE", "/authentication/methods", 204, MANAGE_MFA),
+  // The registration report: an Authentication Administrator is allowed, and sees non-admins only.
+  route({
+    method: "GET",
+    path: "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+    status: 200,
+    allowed: READ_MFA.nonAdmin,
+  }),
   // The recycle bin.
   ...["microsoft.graph.user", "graph.user"].map((cast) =>
     route({

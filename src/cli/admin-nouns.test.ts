@@ -94,8 +94,17 @@ describe.each(TEST_ENGINES)("the admin client's nouns on %s", (engine) => {
       "enforced",
     );
     expect(set.perUserMfaState).toBe("enforced");
-    const enforced = await json<{ value: { id: string }[] }>("mfa", "list", "--state", "enforced");
+    const enforced = await json<{ value: { id: string; perUserMfaState: string }[] }>(
+      "mfa",
+      "list",
+      "--state",
+      "enforced",
+    );
     expect(enforced.value.map((r) => r.id)).toContain(user?.id);
+    expect(enforced.value.every((r) => r.perUserMfaState === "enforced")).toBe(true);
+    const everyone = await json<{ value: { id: string }[] }>("mfa", "list");
+    expect(everyone.value.length).toBeGreaterThan(enforced.value.length);
+    expect((await run("mfa", "list", "--state", "sometimes")).code).toBe(2);
     const wrong = await run("mfa", "set", user?.id ?? "", "sometimes");
     expect(wrong.code).toBe(2);
   });

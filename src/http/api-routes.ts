@@ -17,6 +17,7 @@ import { licensesRoutes } from "./licenses.routes.js";
 import { meAuthenticationRoutes } from "./me-authentication.routes.js";
 import { oauthRoutes } from "./oauth.routes.js";
 import { organizationRoutes } from "./organization.routes.js";
+import { registrationDetailsRoutes } from "./registration-details.routes.js";
 import { userAuthenticationRoutes } from "./user-authentication.routes.js";
 import { usersRoutes } from "./users.routes.js";
 
@@ -25,6 +26,7 @@ export async function registerApiRoutes(app: FastifyInstance, ctx: AppContext): 
   await app.register(authRoutes(ctx));
   await app.register(meAuthenticationRoutes(ctx));
   await app.register(userAuthenticationRoutes(ctx));
+  await app.register(registrationDetailsRoutes(ctx));
   await app.register(applicationsRoutes(ctx));
   await app.register(oauthRoutes(ctx));
   await app.register(directoryRolesRoutes(ctx));

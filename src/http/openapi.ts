@@ -37,6 +37,8 @@ const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   auditLogs:
     "The audit log in Graph's directoryAudit shape, and the verification of its hash chain.",
   health: "Liveness and readiness probes for load balancers and orchestrators.",
+  reports:
+    "Users' MFA registration and per-user MFA state, in Graph's userRegistrationDetails shape.",
 };
 
 type Schema = Record<string, unknown>;

@@ -11,6 +11,7 @@ import {
 } from "../directory/index.js";
 import { GRAPH_USER_PROPERTIES, graphUserShape } from "./graph-user.js";
 import { parseFilter } from "./odata/parse-filter.js";
+import { decodeSkipToken, encodeSkipToken } from "./odata/skip-token.js";
 import {
   type OrderBy,
   parseCount,
@@ -86,6 +87,11 @@ interface SkipToken {
   orderBy?: string | undefined;
 }
 
+function readSkipToken(text: string): SkipToken {
+  const { position, options } = decodeSkipToken(text, 2);
+  return { cursor: position, filter: options[0], orderBy: options[1] };
+}
+
 export function readUserListQuery(request: FastifyRequest): UserListQuery {
   const options = readQueryOptions(request.query, [
     "top",
@@ -95,7 +101,7 @@ export function readUserListQuery(request: FastifyRequest): UserListQuery {
     "orderby",
     "count",
   ]);
-  const token = options.skiptoken === undefined ? undefined : decodeSkipToken(options.skiptoken);
+  const token = options.skiptoken === undefined ? undefined : readSkipToken(options.skiptoken);
   const filterText = token ? token.filter : options.filter;
   if (token && options.filter !== undefined && options.filter !== token.filter) {
     throw queryError("skiptoken", "The $skiptoken belongs to a listing with another $filter.");
@@ -176,11 +182,10 @@ function nextLink(
   query: UserListQuery,
   cursor: string,
 ): string {
-  const token = encodeSkipToken({
-    cursor,
-    filter: query.filterText,
-    orderBy: query.orderBy && orderText(query.orderBy),
-  });
+  const token = encodeSkipToken(cursor, [
+    query.filterText,
+    query.orderBy && orderText(query.orderBy),
+  ]);
   const select = query.select ? `&$select=${query.select.join(",")}` : "";
   const count = query.count ? "&$count=true" : "";
   return `${baseUrl(request)}${path}?$top=${query.top}${select}${count}&$skiptoken=${token}`;
@@ -188,30 +193,4 @@ function nextLink(
 
 function orderText(orderBy: OrderBy<string> | undefined): string | undefined {
   return orderBy && `${orderBy.property} ${orderBy.direction}`;
-}
-
-function encodeSkipToken(token: SkipToken): string {
-  return Buffer.from(
-    JSON.stringify([token.cursor, token.filter ?? null, token.orderBy ?? null]),
-  ).toString("base64url");
-}
-
-function decodeSkipToken(text: string): SkipToken {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-    if (Array.isArray(parsed) && parsed.length === 3) {
-      const [cursor, filter, orderBy] = parsed as unknown[];
-      const optional = (v: unknown) => v === null || typeof v === "string";
-      if (typeof cursor === "string" && optional(filter) && optional(orderBy)) {
-        return {
-          cursor,
-          filter: (filter as string | null) ?? undefined,
-          orderBy: (orderBy as string | null) ?? undefined,
-        };
-      }
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw queryError("skiptoken", "The $skiptoken is malformed; use the @odata.nextLink as given.");
 }

@@ -67,3 +67,13 @@ export {
   totpUri,
 } from "./totp.js";
 export { hashToken } from "./session.js";
+export {
+  type RegistrationFilter,
+  toRegistrationFilter,
+  type UserRegistration,
+} from "./registration-details.js";
+export {
+  listUserRegistrations,
+  MAX_REGISTRATION_PAGE,
+  type UserRegistrationPage,
+} from "./registration-details.service.js";

@@ -1,25 +1,32 @@
 import type { Command } from "commander";
 import { invalid } from "../../shared/app-error.js";
-import { sendBatches } from "../client/batch.js";
-import {
-  type ApiUser,
-  assertSignedInGlobalAdministrator,
-  listAllUsers,
-} from "../client/directory.js";
+import { assertSignedInGlobalAdministrator } from "../client/directory.js";
 import { apiClient } from "../client/session.js";
 import { type DestructiveFlags, destructive, example, segment } from "../command-options.js";
 import { t } from "../i18n.js";
 import { finishItems, type ItemResult } from "../item-results.js";
 import { isJson, printResult, printTable, writeError, writeJson, writeLine } from "../output.js";
-import { startProgress } from "../progress.js";
 import { confirmDestructive } from "../prompts.js";
 
 const MFA_STATES = ["disabled", "enabled", "enforced"] as const;
 
+/** Refuses (exit 2) anything but a per-user MFA state, before any request. */
+function assertMfaState(state: string, field: string): void {
+  if (!(MFA_STATES as readonly string[]).includes(state)) {
+    throw invalid(
+      "MFA_STATE_INVALID",
+      `The state must be disabled, enabled or enforced, not "${state}".`,
+      { field },
+    );
+  }
+}
+
+/** What `mfa list` reads and prints of Graph's `userRegistrationDetails`. */
 interface MfaRow {
   id: string;
   userPrincipalName: string;
   perUserMfaState: string;
+  isMfaRegistered: boolean;
 }
 
 /**
@@ -36,36 +43,25 @@ export function registerMfaCommands(program: Command): void {
       .option("--state <state>", "only users in this state"),
     "tenantry mfa list --state enforced",
   ).action(async (flags: { state?: string }, command: Command) => {
+    const state = flags.state;
+    if (state !== undefined) assertMfaState(state, "--state");
     const client = apiClient(command);
-    const users = await listAllUsers(client);
-    // No route lists users with their MFA state in one call: one GET per user, 20 per $batch.
-    const progress = startProgress(t("readingMfa"), users.length);
-    const answers = await sendBatches(
-      client,
-      users.map((u) => ({
-        id: u.id,
-        method: "GET" as const,
-        url: `/users/${segment(u.id)}/authentication/requirements`,
-      })),
-      (done) => progress.update(done),
+    const registrations = await client.getAll<MfaRow>(
+      "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+      { $top: 999, ...(state ? { $filter: `perUserMfaState eq '${state}'` } : {}) },
     );
-    progress.stop();
-    const value: MfaRow[] = answers
-      .map(({ response }, i) => {
-        const user = users[i] as ApiUser;
-        const state = response?.body?.perUserMfaState;
-        return {
-          id: user.id,
-          userPrincipalName: user.userPrincipalName,
-          perUserMfaState: typeof state === "string" ? state : "unknown",
-        };
-      })
-      .filter((row) => !flags.state || row.perUserMfaState === flags.state);
+    const value: MfaRow[] = registrations.map((r) => ({
+      id: r.id,
+      userPrincipalName: r.userPrincipalName,
+      perUserMfaState: r.perUserMfaState,
+      isMfaRegistered: r.isMfaRegistered,
+    }));
     printResult(command, { value }, () =>
       printTable(
         [
           { header: "USER PRINCIPAL NAME", value: (r: MfaRow) => r.userPrincipalName },
           { header: "MFA", value: (r: MfaRow) => r.perUserMfaState },
+          { header: "REGISTERED", value: (r: MfaRow) => (r.isMfaRegistered ? "yes" : "no") },
           { header: "ID", value: (r: MfaRow) => r.id },
         ],
         value,
@@ -109,13 +105,7 @@ export function registerMfaCommands(program: Command): void {
       .description("set a user's per-user MFA state"),
     "tenantry mfa set adele@contoso.example enforced",
   ).action(async (user: string, state: string, _flags: unknown, command: Command) => {
-    if (!(MFA_STATES as readonly string[]).includes(state)) {
-      throw invalid(
-        "MFA_STATE_INVALID",
-        `The state must be disabled, enabled or enforced, not "${state}".`,
-        { field: "state" },
-      );
-    }
+    assertMfaState(state, "state");
     const client = apiClient(command);
     const path = `/v1.0/users/${segment(user)}/authentication/requirements`;
     await client.request("PATCH", path, { body: { perUserMfaState: state } });
