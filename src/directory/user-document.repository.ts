@@ -101,6 +101,8 @@ function shapeKey(shape: UserDocumentShape): string {
 
 const shapeKeys = new WeakMap<UserDocumentShape, string>();
 
+const DELETED_AT = { column: "deleted_at", type: "text" } as const;
+
 const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
   id: { column: "id", type: "text" },
   userPrincipalName: { column: "user_principal_name", type: "text" },
@@ -112,7 +114,7 @@ const DOCUMENT_COLUMNS: Record<UserDocumentField, JsonSource> = {
   onPremisesSyncEnabled: { column: "on_premises_sync_enabled", type: "boolean" },
   // Stored as `toISOString()` writes them, which is what `User` hands out.
   createdDateTime: { column: "created_at", type: "text" },
-  deletedDateTime: { column: "deleted_at", type: "text" },
+  deletedDateTime: DELETED_AT,
 };
 
 /**
@@ -140,10 +142,7 @@ function documentText(
 }
 
 /** The property the stored head leaves out: the one a soft delete or a restore changes. */
-const STORED_DOCUMENT_TAIL = {
-  name: "deletedDateTime",
-  source: DOCUMENT_COLUMNS.deletedDateTime as { column: string; type: "text" },
-};
+const STORED_DOCUMENT_TAIL = { name: "deletedDateTime", source: DELETED_AT };
 
 const STORED_DOCUMENT_KEY = JSON.stringify([...STORED_USER_DOCUMENT_HEAD, STORED_DOCUMENT_TAIL]);
 
