@@ -12,4 +12,4 @@ export {
 } from "./certificate.js";
 export { signCertificate } from "./certificate.service.js";
 export { verifyCertificate } from "./certificate-signature.js";
-export { ensureSigningKey, listSigningKeys } from "./signing-key.service.js";
+export { ensureSigningKey, listSigningKeys, rotateSigningKey } from "./signing-key.service.js";

@@ -28,6 +28,17 @@ export async function insertSigningKeyRow(
   await db.insertInto("signing_key").values(row).execute();
 }
 
+/** Retires every key still current: they sign nothing more, and what they signed still verifies. */
+export async function retireCurrentSigningKeyRows(trx: Executor, at: string): Promise<string[]> {
+  const rows = await trx
+    .updateTable("signing_key")
+    .set({ retired_at: at })
+    .where("retired_at", "is", null)
+    .returning("id")
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /**
  * Makes creators of a key queue one behind the other until `trx` ends, so that each one, once it
  * holds the lock, sees the key the one before created (READ COMMITTED reads what committed).

@@ -5,7 +5,7 @@ import { openStore } from "../store/open-store.js";
 import { signCertificate } from "./certificate.service.js";
 import { verifyCertificate } from "./certificate-signature.js";
 import { exampleCertificateBody } from "./example-certificate-body.js";
-import { ensureSigningKey, listSigningKeys } from "./signing-key.service.js";
+import { ensureSigningKey, listSigningKeys, rotateSigningKey } from "./signing-key.service.js";
 
 describe.each(TEST_ENGINES)("the installation's signing key on %s", (engine) => {
   let t: TestContext;
@@ -108,6 +108,62 @@ describe.each(TEST_ENGINES)("the installation's signing key on %s", (engine) => 
       },
     ]);
   });
+
+  it("rotates: the current key is retired, a new one signs, and what the old one signed still verifies", async () => {
+    await withoutKeys();
+    const before = await signCertificate(t, t.db, exampleCertificateBody());
+    t.clock.advance(60_000);
+    const rotated = await rotateSigningKey(t, t.db);
+    expect(rotated.retiredKeyIds).toEqual([before.keyId]);
+    expect(rotated.current.keyId).not.toBe(before.keyId);
+    expect(rotated.current.retiredDateTime).toBeUndefined();
+
+    const after = await signCertificate(t, t.db, { ...exampleCertificateBody(), tenantId: "next" });
+    expect(after.keyId).toBe(rotated.current.keyId);
+    const trustedKeys = await listSigningKeys(t.db);
+    expect(trustedKeys.map((k) => [k.keyId, k.retiredDateTime])).toEqual([
+      [before.keyId, t.clock.now().toISOString()],
+      [rotated.current.keyId, undefined],
+    ]);
+    for (const certificate of [before, after]) {
+      expect(verifyCertificate(certificate, { trustedKeys })).toEqual({
+        valid: true,
+        keyId: certificate.keyId,
+      });
+    }
+  });
+
+  it("rotates a fresh installation into its first key, and twice in a row into one current key", async () => {
+    await withoutKeys();
+    const first = await rotateSigningKey(t, t.db);
+    expect(first.retiredKeyIds).toEqual([]);
+    const second = await rotateSigningKey(t, t.db);
+    expect(second.retiredKeyIds).toEqual([first.current.keyId]);
+    const current = (await listSigningKeys(t.db)).filter((k) => k.retiredDateTime === undefined);
+    expect(current.map((k) => k.keyId)).toEqual([second.current.keyId]);
+    expect((await ensureSigningKey(t, t.db)).keyId).toBe(second.current.keyId);
+  });
+
+  // PostgreSQL: two connections' rotations overlap and queue on the lock. SQLite serializes every
+  // writer already (BEGIN IMMEDIATE); two connections in one process would only wait on each other.
+  it.runIf(engine === "postgres")(
+    "ends with one current key when two rotations run at the same time",
+    async () => {
+      await withoutKeys();
+      await ensureSigningKey(t, t.db);
+      const store = openStore(
+        engine === "postgres" ? { databaseUrl: t.location } : { sqliteFile: t.location },
+      );
+      try {
+        await Promise.all([rotateSigningKey(t, t.db), rotateSigningKey(t, store.db)]);
+      } finally {
+        await store.close();
+      }
+      const keys = await listSigningKeys(t.db);
+      expect(keys).toHaveLength(3);
+      expect(keys.filter((k) => k.retiredDateTime === undefined)).toHaveLength(1);
+    },
+  );
 
   it("signs a certificate that verifies offline and against the listed keys", async () => {
     await withoutKeys();

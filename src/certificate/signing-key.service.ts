@@ -9,6 +9,7 @@ import {
   insertSigningKeyRow,
   listSigningKeyRows,
   lockSigningKeysForCreation,
+  retireCurrentSigningKeyRows,
   type SigningKeyRow,
 } from "./signing-key.repository.js";
 
@@ -32,17 +33,7 @@ export async function ensureSigningKey(ctx: SigningContext, db: Executor): Promi
     await lockSigningKeysForCreation(trx, supportsRowLocks(ctx.engine));
     const created = await findCurrentSigningKeyRow(trx);
     if (created) return created;
-    const material = generateSigningKeyMaterial();
-    const row: SigningKeyRow = {
-      id: material.keyId,
-      algorithm: SIGNATURE_ALGORITHM,
-      public_key: material.publicKey,
-      private_key_sealed: ctx.secrets.seal(material.privateKeyDer),
-      created_at: ctx.clock.now().toISOString(),
-      retired_at: null,
-    };
-    await insertSigningKeyRow(trx, row);
-    return row;
+    return insertNewSigningKey(ctx, trx);
   };
   const row = db.isTransaction
     ? await create(db)
@@ -50,15 +41,53 @@ export async function ensureSigningKey(ctx: SigningContext, db: Executor): Promi
   return toSigningKey(ctx, row);
 }
 
+/**
+ * Rotates the installation's signing key (the operator's `tenantry signing-keys rotate`): the
+ * current key is retired, so it signs nothing more, and a new one becomes current. Retired keys
+ * stay published (`/.well-known/tenantry-signing-keys`), so every certificate they signed still
+ * verifies. Under the same lock as `ensureSigningKey`, so processes never end with two current
+ * keys. Returns the new key and the ids of those retired.
+ */
+export async function rotateSigningKey(
+  ctx: SigningContext,
+  db: Kysely<Database>,
+): Promise<{ current: SigningKeyInfo; retiredKeyIds: string[] }> {
+  const { row, retiredKeyIds } = await db.transaction().execute(async (trx) => {
+    await lockSigningKeysForCreation(trx, supportsRowLocks(ctx.engine));
+    const at = ctx.clock.now().toISOString();
+    const retired = await retireCurrentSigningKeyRows(trx, at);
+    return { row: await insertNewSigningKey(ctx, trx), retiredKeyIds: retired };
+  });
+  return { current: toSigningKeyInfo(row), retiredKeyIds };
+}
+
+async function insertNewSigningKey(ctx: SigningContext, trx: Executor): Promise<SigningKeyRow> {
+  const material = generateSigningKeyMaterial();
+  const row: SigningKeyRow = {
+    id: material.keyId,
+    algorithm: SIGNATURE_ALGORITHM,
+    public_key: material.publicKey,
+    private_key_sealed: ctx.secrets.seal(material.privateKeyDer),
+    created_at: ctx.clock.now().toISOString(),
+    retired_at: null,
+  };
+  await insertSigningKeyRow(trx, row);
+  return row;
+}
+
 /** Every key, oldest first, public parts only; retired ones too as what they signed must verify. */
 export async function listSigningKeys(db: Executor): Promise<SigningKeyInfo[]> {
-  return (await listSigningKeyRows(db)).map((row) => ({
+  return (await listSigningKeyRows(db)).map(toSigningKeyInfo);
+}
+
+function toSigningKeyInfo(row: SigningKeyRow): SigningKeyInfo {
+  return {
     keyId: row.id,
     algorithm: SIGNATURE_ALGORITHM,
     publicKey: row.public_key,
     createdDateTime: row.created_at,
     ...(row.retired_at === null ? {} : { retiredDateTime: row.retired_at }),
-  }));
+  };
 }
 
 function toSigningKey(ctx: Pick<AppContext, "secrets">, row: SigningKeyRow): SigningKey {

@@ -13,6 +13,7 @@ import { registerMfaCommands } from "./commands/mfa.js";
 import { registerMigrateCommand } from "./commands/migrate.js";
 import { registerProductsCommands } from "./commands/products.js";
 import { registerServeCommands } from "./commands/serve.js";
+import { registerSigningKeysCommands } from "./commands/signing-keys.js";
 import { registerSubscriptionsCommands } from "./commands/subscriptions.js";
 import { registerSyncCommands } from "./commands/sync.js";
 import { registerTenantCommands } from "./commands/tenant.js";
@@ -31,6 +32,7 @@ const COMMAND_GROUPS: readonly RegisterCommands[] = [
   registerTenantCommands,
   registerDemoCommand,
   registerProductsCommands,
+  registerSigningKeysCommands,
   registerLoginCommands,
   registerUsersCommands,
   registerDirectoryNouns,
