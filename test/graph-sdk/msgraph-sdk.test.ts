@@ -3,6 +3,8 @@ import {
   AllowedHostsValidator,
   BaseBearerTokenAuthenticationProvider,
   type ErrorMappings,
+  HttpMethod,
+  RequestInformation,
 } from "@microsoft/kiota-abstractions";
 import {
   createGraphServiceClient,
@@ -11,7 +13,10 @@ import {
 } from "@microsoft/msgraph-sdk";
 import {
   createUserCollectionResponseFromDiscriminatorValue,
+  createUserRegistrationDetailsCollectionResponseFromDiscriminatorValue,
   type User,
+  type UserRegistrationDetails,
+  type UserRegistrationDetailsCollectionResponse,
 } from "@microsoft/msgraph-sdk/models/index.js";
 import { createODataErrorFromDiscriminatorValue } from "@microsoft/msgraph-sdk/models/oDataErrors/index.js";
 import {
@@ -102,6 +107,40 @@ describe.each(TEST_ENGINES)("@microsoft/msgraph-sdk (Kiota) over HTTPS on %s", (
     const users = await collect(page(first));
     expect(users).toHaveLength(SEEDED_USERS + 1);
     expect(new Set(users.map((u) => u.id)).size).toBe(SEEDED_USERS + 1);
+  });
+
+  it("pages the MFA registration report with the SDK's userRegistrationDetails model", async () => {
+    const request = new RequestInformation(HttpMethod.GET);
+    request.URL = `${adapter.baseUrl}/reports/authenticationMethods/userRegistrationDetails?$top=50`;
+    request.headers.tryAdd("Accept", "application/json");
+    const first = await adapter.send<UserRegistrationDetailsCollectionResponse>(
+      request,
+      createUserRegistrationDetailsCollectionResponseFromDiscriminatorValue,
+      ERRORS,
+    );
+    expect(first?.value).toHaveLength(50);
+    const rows: UserRegistrationDetails[] = [];
+    const iterator = new PageIterator<UserRegistrationDetails>(
+      adapter,
+      { value: first?.value ?? [], odataNextLink: first?.odataNextLink ?? undefined },
+      (row) => {
+        rows.push(row);
+        return true;
+      },
+      createUserRegistrationDetailsCollectionResponseFromDiscriminatorValue as unknown as ParsableFactory<
+        PageCollection<UserRegistrationDetails>
+      >,
+      ERRORS,
+    );
+    await iterator.iterate();
+    expect(new Set(rows.map((r) => r.id)).size).toBe(SEEDED_USERS + 1);
+    const row = rows[0];
+    expect(row?.userPrincipalName).toMatch(/@/);
+    expect(typeof row?.isAdmin).toBe("boolean");
+    expect(row?.methodsRegistered).toEqual(expect.any(Array));
+    expect(row?.lastUpdatedDateTime).toBeInstanceOf(Date);
+    // Tenantry's own property reaches the SDK as additional data.
+    expect(row?.additionalData?.perUserMfaState).toMatch(/^(disabled|enabled|enforced)$/);
   });
 
   it("filters with $filter=startswith(displayName,'A'), across pages", async () => {
