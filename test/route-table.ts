@@ -58,6 +58,7 @@ const GA_ONLY = [GA];
 const READER_ROLE = ROLES.globalReader.roleTemplateId;
 
 const ME_METHODS = "/v1.0/me/authentication/softwareOathMethods";
+const REGISTRATION_REPORT = "/v1.0/reports/authenticationMethods/userRegistrationDetails";
 
 export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // Users (SPEC §1: User Administrator for non-admins, Privileged Authentication Administrator for all).
@@ -96,10 +97,11 @@ export const ROUTE_ACCESS: readonly RouteAccess[] = [
   // The registration report: an Authentication Administrator is allowed, and sees non-admins only.
   route({
     method: "GET",
-    path: "/v1.0/reports/authenticationMethods/userRegistrationDetails",
+    path: REGISTRATION_REPORT,
     status: 200,
     allowed: READ_MFA.nonAdmin,
   }),
+  ...userRows("GET", "", 200, READ_MFA, undefined, REGISTRATION_REPORT),
   // The recycle bin.
   ...["microsoft.graph.user", "graph.user"].map((cast) =>
     route({

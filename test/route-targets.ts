@@ -158,13 +158,17 @@ export interface TargetRules {
   admin: readonly Caller[];
 }
 
-/** The rows of a route on one user (`/v1.0/users/{id}<suffix>`), for both kinds of target. */
+/**
+ * The rows of a route on one user (`<prefix>/{id}<suffix>`, the prefix `/v1.0/users` unless
+ * given), for both kinds of target.
+ */
 export function userRows(
   method: "GET" | "PATCH" | "DELETE",
   suffix: string,
   status: number,
   allowed: TargetRules,
   body?: unknown,
+  prefix = "/v1.0/users",
 ): RouteAccess[] {
   return [
     { on: "a non-admin user", roles: [], callers: allowed.nonAdmin },
@@ -172,12 +176,12 @@ export function userRows(
   ].map(({ on, roles, callers }) =>
     route({
       method,
-      path: `/v1.0/users/{id}${suffix}`,
+      path: `${prefix}/{id}${suffix}`,
       on,
       status,
       allowed: callers,
       fresh: freshUser(roles),
-      url: (user) => `/v1.0/users/${user.id}${suffix}`,
+      url: (user) => `${prefix}/${user.id}${suffix}`,
       body: () => body,
     }),
   );

@@ -220,6 +220,30 @@ describe.each(TEST_ENGINES)("userRegistrationDetails on %s", (engine) => {
     },
   );
 
+  it("reads one user's registration by id, under the same rule per target", async () => {
+    const one = await get(`${REPORT}/${ids.registered}`, await admin());
+    expect(one.statusCode, one.body).toBe(200);
+    expect(one.json()).toMatchObject({
+      "@odata.context": expect.stringMatching(/userRegistrationDetails\/\$entity$/),
+      id: ids.registered,
+      isMfaRegistered: true,
+      perUserMfaState: "enforced",
+    });
+    const authenticationAdmin = await readerHeaders("authenticationAdministrator");
+    expect((await get(`${REPORT}/${ids.plain}`, authenticationAdmin)).statusCode).toBe(200);
+    const admin403 = await get(`${REPORT}/${ids.useradmin}`, authenticationAdmin);
+    expect(admin403.statusCode).toBe(403);
+    // The recycle bin, another organization and an unknown id are all 404.
+    const strangerId = (
+      await get(REPORT, await bearerFor(t, other.tenantId, other.admin.id))
+    ).json().value[0].id as string;
+    for (const id of [ids.deleted, strangerId, "no-such-user"]) {
+      const response = await get(`${REPORT}/${id}`, await admin());
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe("Request_ResourceNotFound");
+    }
+  });
+
   it("needs a token", async () => {
     expect((await get(REPORT, {})).statusCode).toBe(401);
   });

@@ -1,6 +1,7 @@
 import { Type, type TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import {
+  getUserRegistration,
   listUserRegistrations,
   MAX_REGISTRATION_PAGE,
   toRegistrationFilter,
@@ -54,6 +55,7 @@ const MfaState = Type.Union([
 
 const UserRegistrationDetailsSchema = Type.Object(
   {
+    "@odata.context": Type.Optional(Type.String()),
     id: Type.String(),
     userPrincipalName: Type.String(),
     userDisplayName: Type.String(),
@@ -74,6 +76,8 @@ const UserRegistrationDetailsSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const ItemParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 256 }) });
 
 const ListQuery = Type.Object({
   $top: Type.Optional(
@@ -165,6 +169,36 @@ export function registrationDetailsRoutes(ctx: AppContext): FastifyPluginAsync {
           ),
           ...(next ? { "@odata.nextLink": next } : {}),
           value: page.registrations.map(toUserRegistrationDetails),
+        };
+      },
+    );
+
+    app.get(
+      `${PATH}/:id`,
+      {
+        preHandler: authenticate(ctx),
+        schema: {
+          tags: ["reports"],
+          summary:
+            "One user's MFA registration and per-user MFA state (the list's roles; Authentication Administrator: users without a role)",
+          params: ItemParams,
+          response: { 200: UserRegistrationDetailsSchema },
+        },
+      },
+      async (request) => {
+        const { actor, session } = requireAuth(request);
+        const registration = await getUserRegistration(
+          ctx,
+          actor,
+          session.tenantId,
+          request.params.id,
+        );
+        return {
+          "@odata.context": odataContext(
+            request,
+            "reports/authenticationMethods/userRegistrationDetails/$entity",
+          ),
+          ...toUserRegistrationDetails(registration),
         };
       },
     );

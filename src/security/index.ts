@@ -73,6 +73,7 @@ export {
   type UserRegistration,
 } from "./registration-details.js";
 export {
+  getUserRegistration,
   listUserRegistrations,
   MAX_REGISTRATION_PAGE,
   type UserRegistrationPage,

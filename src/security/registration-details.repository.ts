@@ -40,6 +40,8 @@ export async function listUserRegistrationRows(
     limit: number;
     filter: RegistrationFilter;
     nonAdminsOnly: boolean;
+    /** Only this user. */
+    id?: string;
   },
 ) {
   const { filter } = options;
@@ -57,6 +59,7 @@ export async function listUserRegistrationRows(
     .where("u.tenant_id", "=", tenantId)
     .where("u.deleted_at", "is", null);
   if (options.afterId !== undefined) q = q.where("u.id", ">", options.afterId);
+  if (options.id !== undefined) q = q.where("u.id", "=", options.id);
   const admins = options.nonAdminsOnly ? false : filter.isAdmin;
   if (filter.perUserMfaStates?.length === 0 || (options.nonAdminsOnly && filter.isAdmin)) {
     q = q.where(sql<SqlBool>`1 = 0`);

@@ -2,7 +2,7 @@ import { assertAllowed, loadTenant, resolveActor } from "../directory/directory-
 import { isAllowed, type PerUserMfaState } from "../directory/index.js";
 import type { Actor } from "../shared/actor.js";
 import type { AppContext } from "../shared/app-context.js";
-import { invalid } from "../shared/app-error.js";
+import { invalid, notFound } from "../shared/app-error.js";
 import type { RegistrationFilter, UserRegistration } from "./registration-details.js";
 import { listUserRegistrationRows } from "./registration-details.repository.js";
 
@@ -46,15 +46,46 @@ export async function listUserRegistrations(
   });
   const page = rows.slice(0, limit);
   return {
-    registrations: page.map((row) => ({
-      id: row.id,
-      userPrincipalName: row.user_principal_name,
-      displayName: row.display_name,
-      isAdmin: Boolean(row.is_admin),
-      isMfaRegistered: Boolean(row.is_mfa_registered),
-      perUserMfaState: row.per_user_mfa_state as PerUserMfaState,
-      updatedDateTime: row.updated_at,
-    })),
+    registrations: page.map(toUserRegistration),
     nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+/**
+ * One live user's registration, under the same rule per target: an Authentication Administrator
+ * may read a user without a directory role only. An unknown id, a user in the recycle bin and
+ * another organization's user are all USER_NOT_FOUND.
+ */
+export async function getUserRegistration(
+  ctx: AppContext,
+  actor: Actor,
+  tenantId: string,
+  userId: string,
+): Promise<UserRegistration> {
+  await loadTenant(ctx.db, actor, tenantId);
+  const resolved = await resolveActor(ctx.db, actor, tenantId);
+  const [row] = await listUserRegistrationRows(ctx.db, tenantId, {
+    afterId: undefined,
+    limit: 1,
+    filter: {},
+    nonAdminsOnly: false,
+    id: userId,
+  });
+  if (!row) throw notFound("USER_NOT_FOUND", `No user ${userId} in this organization.`);
+  assertAllowed(resolved, "mfa.read", { isAdmin: Boolean(row.is_admin) });
+  return toUserRegistration(row);
+}
+
+type UserRegistrationRow = Awaited<ReturnType<typeof listUserRegistrationRows>>[number];
+
+function toUserRegistration(row: UserRegistrationRow): UserRegistration {
+  return {
+    id: row.id,
+    userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
+    isAdmin: Boolean(row.is_admin),
+    isMfaRegistered: Boolean(row.is_mfa_registered),
+    perUserMfaState: row.per_user_mfa_state as PerUserMfaState,
+    updatedDateTime: row.updated_at,
   };
 }
