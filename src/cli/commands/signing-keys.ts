@@ -1,20 +1,7 @@
 import type { Command } from "commander";
 import type { SigningKeyInfo } from "../../certificate/index.js";
-import { writeJson } from "../output.js";
+import { printTable, writeJson } from "../output.js";
 import { withAppContext } from "../with-app-context.js";
-
-/** One line per key, in columns, for `signing-keys list` without `--json`. */
-function formatTable(keys: readonly SigningKeyInfo[]): string {
-  const rows = [
-    ["KEY ID", "ALGORITHM", "CREATED", "RETIRED"],
-    ...keys.map((k) => [k.keyId, k.algorithm, k.createdDateTime, k.retiredDateTime ?? "-"]),
-  ];
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
-  return rows
-    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))))
-    .map((cells) => cells.join("  "))
-    .join("\n");
-}
 
 /**
  * `tenantry signing-keys list|rotate`: the installation's keys that sign deletion certificates
@@ -36,7 +23,16 @@ export function registerSigningKeysCommands(program: Command): void {
       const { listSigningKeys } = await import("../../certificate/index.js");
       const list = await withAppContext((ctx) => listSigningKeys(ctx.db));
       if (command.optsWithGlobals().json) writeJson(list);
-      else process.stdout.write(`${formatTable(list)}\n`);
+      else
+        printTable<SigningKeyInfo>(
+          [
+            { header: "KEY ID", value: (k) => k.keyId },
+            { header: "ALGORITHM", value: (k) => k.algorithm },
+            { header: "CREATED", value: (k) => k.createdDateTime },
+            { header: "RETIRED", value: (k) => k.retiredDateTime },
+          ],
+          list,
+        );
     });
 
   keys
