@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import type { TestDatabase } from "./test-context.js";
 
 /**
  * Runs the built CLI as an operator runs it: `node bin/tenantry.js …` with plain node, against the
@@ -24,6 +25,12 @@ export function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     env[key] = value;
   }
   return { ...env, TENANTRY_HASH_COST: "low", TENANTRY_LOG_LEVEL: "info", ...extra };
+}
+
+/** `cliEnv` for an operator working on a test's own store (its data directory, and its URL). */
+export function storeEnv(database: TestDatabase): NodeJS.ProcessEnv {
+  const url = database.storeOptions.databaseUrl;
+  return cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
 }
 
 export function startTenantry(args: string[], env: NodeJS.ProcessEnv): ChildProcess {

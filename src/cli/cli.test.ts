@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, collect, runTenantry, startTenantry, waitForUrl } from "../../test/cli-runner.js";
+import {
+  cliEnv,
+  collect,
+  runTenantry,
+  startTenantry,
+  storeEnv,
+  waitForUrl,
+} from "../../test/cli-runner.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/test-context.js";
 
 describe("tenantry command line", () => {
@@ -39,8 +46,7 @@ describe.each(TEST_ENGINES)("tenantry on %s", (engine) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const url = database.storeOptions.databaseUrl;
-    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+    env = storeEnv(database);
   });
   afterAll(async () => {
     await database.drop();
@@ -83,8 +89,7 @@ describe.each(TEST_ENGINES)("tenantry serve --workers on %s", (engine) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const url = database.storeOptions.databaseUrl;
-    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+    env = storeEnv(database);
   });
   afterAll(async () => {
     await database.drop();

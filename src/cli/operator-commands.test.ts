@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, collect, runTenantry, startTenantry, waitForUrl } from "../../test/cli-runner.js";
+import {
+  cliEnv,
+  collect,
+  runTenantry,
+  startTenantry,
+  storeEnv,
+  waitForUrl,
+} from "../../test/cli-runner.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../test/test-context.js";
 import { getSyncState, turnOffSync, turnOnSync } from "../directory/index.js";
 import { openAppContext } from "../runtime/open-app-context.js";
@@ -12,8 +19,7 @@ describe.each(TEST_ENGINES)("operator commands on %s", (engine) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const url = database.storeOptions.databaseUrl;
-    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+    env = storeEnv(database);
   });
   afterAll(async () => {
     await database.drop();

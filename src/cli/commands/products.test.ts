@@ -6,7 +6,7 @@ import {
   contosoProduct,
   SEEDED_PART_NUMBERS,
 } from "../../../test/catalog-fixtures.js";
-import { cliEnv, runTenantry } from "../../../test/cli-runner.js";
+import { runTenantry, storeEnv } from "../../../test/cli-runner.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../../test/test-context.js";
 
 describe.each(TEST_ENGINES)("tenantry products on %s", (engine) => {
@@ -14,8 +14,7 @@ describe.each(TEST_ENGINES)("tenantry products on %s", (engine) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const url = database.storeOptions.databaseUrl;
-    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+    env = storeEnv(database);
   });
   afterAll(async () => {
     await database.drop();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cliEnv, runTenantry } from "../../../test/cli-runner.js";
+import { runTenantry, storeEnv } from "../../../test/cli-runner.js";
 import { createTestDatabase, TEST_ENGINES, type TestDatabase } from "../../../test/test-context.js";
 
 interface Key {
@@ -14,8 +14,7 @@ describe.each(TEST_ENGINES)("tenantry signing-keys on %s", (engine) => {
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
     database = await createTestDatabase(engine);
-    const url = database.storeOptions.databaseUrl;
-    env = cliEnv({ TENANTRY_DATA_DIR: database.dataDir, ...(url ? { DATABASE_URL: url } : {}) });
+    env = storeEnv(database);
   });
   afterAll(async () => {
     await database.drop();
