@@ -74,7 +74,7 @@ export interface AuditRowPage {
   /** Only entries up to this position, when given. */
   untilSeq?: number;
   /** Only entries of this class, when given: a page still holds `limit` of them when there are. */
-  only?: AuditEventClass;
+  only?: AuditEventClass | undefined;
   limit: number;
 }
 

@@ -162,11 +162,7 @@ export async function listAuditEntries(
   if (!Number.isInteger(afterSeq) || afterSeq < 0) {
     throw invalid(AUDIT_ERROR.LIMIT_INVALID, "afterSeq must be a whole number ≥ 0.");
   }
-  const rows = await listAuditRows(executor, tenantId, {
-    afterSeq,
-    limit,
-    ...(options.only ? { only: options.only } : {}),
-  });
+  const rows = await listAuditRows(executor, tenantId, { afterSeq, limit, only: options.only });
   const needsKey = rows.some((row) => row.details_ciphertext !== null);
   const key = needsKey ? await readTenantAuditKey(ctx, executor, tenantId) : null;
   return rows.map((row) => {
